@@ -1,0 +1,55 @@
+export type {
+  AndExpr,
+  Comment,
+  ErrorExpr,
+  Expr,
+  FieldRef,
+  ListLiteral,
+  Missing,
+  Node,
+  NotExpr,
+  NumberLiteral,
+  Operand,
+  OperatorNode,
+  OrExpr,
+  Position,
+  Predicate,
+  Query,
+  Range,
+  RangeOperand,
+  StringLiteral,
+  Value,
+} from './ast.ts';
+export { assertNever, predicates, sourceText, walk } from './ast.ts';
+export type {
+  CaseRule,
+  EventTypeInfo,
+  FieldInfo,
+  FieldType,
+  InvalidOperator,
+  ObjectTypeInfo,
+  OperandKind,
+  OperatorId,
+  OperatorInfo,
+  S1ql2OnlyField,
+} from './catalog.ts';
+export {
+  eventTypes,
+  fields,
+  invalidOperators,
+  isEnumField,
+  keywords,
+  lookupEventType,
+  lookupField,
+  lookupFieldByS1ql2,
+  lookupObjectType,
+  objectTypes,
+  operatorInfo,
+  operators,
+  s1ql2OnlyFields,
+} from './catalog.ts';
+export type { Diagnostic, Fix, LanguageCode, Severity, TextEdit } from './diagnostics.ts';
+export { Codes } from './diagnostics.ts';
+export type { ParseResult } from './parse.ts';
+export { initParser, parse } from './parse.ts';
+export { LineIndex } from './text.ts';

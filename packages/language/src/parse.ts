@@ -1,0 +1,252 @@
+/**
+ * `parse(text)`: the one entry point every consumer uses. It never throws; it returns the tree (partial where the
+ * text is broken) and every diagnostic, lexical, syntactic and the language's own semantic warnings.
+ */
+import { type ILexingError, type IRecognitionException, type IToken, Lexer, type TokenType } from 'chevrotain';
+import type { Comment, Expr, Query, Range } from './ast.ts';
+import { lookupField } from './catalog.ts';
+import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
+import { S1qlParser } from './parser.ts';
+import { LineIndex } from './text.ts';
+import * as T from './tokens.ts';
+
+export interface ParseResult {
+  readonly ast: Query;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+let lexer: Lexer | undefined;
+let parser: S1qlParser | undefined;
+
+/** Builds the lexer and parser once; later calls are free. Exposed so a host can pay the cost up front. */
+export function initParser(): void {
+  lexer ??= new Lexer(T.allTokens as TokenType[], {
+    positionTracking: 'onlyOffset',
+    ensureOptimizations: false,
+  });
+  parser ??= new S1qlParser();
+}
+
+export function parse(text: string): ParseResult {
+  try {
+    return parseUnsafe(text);
+  } catch (error) {
+    // A bug of ours, never the user's input: still no throw, but say so plainly.
+    const lines = new LineIndex(text);
+    const range = lines.range(0, text.length);
+    return {
+      ast: { kind: 'Query', range, expr: null, comments: [] },
+      diagnostics: [
+        {
+          code: 'P299',
+          severity: 'error',
+          message: `Internal parser error (please report it): ${error instanceof Error ? error.message : String(error)}`,
+          range,
+        },
+      ],
+    };
+  }
+}
+
+function parseUnsafe(text: string): ParseResult {
+  initParser();
+  const lines = new LineIndex(text);
+  const lexed = (lexer as Lexer).tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+
+  for (const error of lexed.errors) diagnostics.push(lexError(error, text, lines));
+  for (const tok of lexed.tokens) {
+    if (tok.tokenType === T.StringLiteral) stringDiagnostic(tok, text, lines, diagnostics);
+  }
+
+  const p = parser as S1qlParser;
+  p.text = text;
+  p.lines = lines;
+  p.diagnostics = diagnostics;
+  p.lastStray = undefined;
+  p.input = lexed.tokens;
+  const expr = p.query();
+  for (const error of p.errors) diagnostics.push(recognitionError(error, lines));
+
+  const comments: Comment[] = (lexed.groups.comments ?? []).map((tok) => ({
+    kind: 'Comment',
+    text: tok.image.slice(2),
+    range: tokenRange(tok, lines),
+  }));
+
+  if (expr) semanticChecks(expr, diagnostics);
+  backslashHints(lexed.tokens, lines, diagnostics);
+
+  diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  return {
+    ast: { kind: 'Query', range: lines.range(0, text.length), expr: expr ?? null, comments },
+    diagnostics,
+  };
+}
+
+function tokenRange(tok: IToken, lines: LineIndex): Range {
+  return lines.range(tok.startOffset, (tok.endOffset ?? tok.startOffset) + 1);
+}
+
+function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnostic {
+  const ch = text.slice(error.offset, error.offset + error.length);
+  return {
+    code: Codes.unexpectedCharacter,
+    severity: 'error',
+    message:
+      error.length === 1
+        ? `Unexpected character ${JSON.stringify(ch)}.`
+        : `Unexpected characters ${JSON.stringify(ch.length > 20 ? `${ch.slice(0, 20)}…` : ch)}.`,
+    range: lines.range(error.offset, error.offset + error.length),
+  };
+}
+
+function recognitionError(error: IRecognitionException, lines: LineIndex): Diagnostic {
+  const tok = error.token;
+  const at = Number.isNaN(tok.startOffset)
+    ? lines.range(lines.position(Infinity).offset, Infinity)
+    : tokenRange(tok, lines);
+  return { code: Codes.unexpectedToken, severity: 'error', message: error.message, range: at };
+}
+
+function escapeQuotes(value: string): string {
+  return value.replaceAll('"', '\\"');
+}
+
+function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diagnostic[]): void {
+  const payload = tok.payload as T.StringPayload;
+  const range = tokenRange(tok, lines);
+  switch (payload.quoting) {
+    case 'ok':
+      return;
+    case 'smart': {
+      const fix: Fix = {
+        title: 'Use straight double quotes',
+        edits: [{ range, newText: `"${escapeQuotes(payload.value)}"` }],
+      };
+      out.push({
+        code: Codes.smartQuotes,
+        severity: 'error',
+        message: 'Typographic quotes (“ ”) around a value: S1QL uses straight double quotes (").',
+        range,
+        fix,
+      });
+      return;
+    }
+    case 'single': {
+      const fix: Fix = { title: 'Use double quotes', edits: [{ range, newText: `"${escapeQuotes(payload.value)}"` }] };
+      out.push({
+        code: Codes.singleQuotes,
+        severity: 'error',
+        message: 'S1QL 1.0 values are written in double quotes, not single quotes.',
+        range,
+        fix,
+      });
+      return;
+    }
+    case 'unterminated': {
+      const body = text.slice(tok.startOffset + 1, (tok.endOffset ?? tok.startOffset) + 1);
+      const where = lines.position(tok.startOffset);
+      const endsInBackslash = /\\"/.test(body);
+      out.push({
+        code: Codes.unterminatedString,
+        severity: 'error',
+        message: endsInBackslash
+          ? `The value starting at line ${where.line}, column ${where.column} is never closed: \\" is an escaped quote in S1QL 1.0, so a value cannot end with a backslash.`
+          : `The value starting at line ${where.line}, column ${where.column} has no closing quote.`,
+        range,
+        ...(endsInBackslash
+          ? {}
+          : {
+              suggestions: [
+                { title: 'Close the quote', edits: [{ range: { start: range.end, end: range.end }, newText: '"' }] },
+              ],
+            }),
+      });
+      return;
+    }
+  }
+}
+
+/**
+ * `"C:\Temp\"`: the `\"` escapes the quote, the string runs on, and the error shows up later. When an error
+ * follows such a string, say where the real problem is.
+ */
+function backslashHints(tokens: IToken[], lines: LineIndex, out: Diagnostic[]): void {
+  const firstError = out.find((d) => d.severity === 'error' && d.code !== Codes.unterminatedString);
+  if (!firstError) return;
+  for (const tok of tokens) {
+    if (tok.startOffset >= firstError.range.start.offset) break;
+    if (tok.tokenType !== T.StringLiteral || (tok.payload as T.StringPayload).quoting !== 'ok') continue;
+    const at = tok.image.indexOf('\\"');
+    if (at < 0 || at === tok.image.length - 2) continue;
+    const offset = tok.startOffset + at;
+    const range = lines.range(offset, offset + 2);
+    out.push({
+      code: Codes.backslashQuote,
+      severity: 'error',
+      message:
+        'This \\" is an escaped quote, not the end of the value: an S1QL 1.0 value cannot end with a backslash. ' +
+        'Drop the trailing backslash (for example EndsWith "\\Temp") or use RegExp.',
+      range,
+      suggestions: [{ title: 'End the value here, without the backslash', edits: [{ range, newText: '"' }] }],
+    });
+    return;
+  }
+}
+
+const WILDCARD_OPERATORS = new Set(['eq', 'neq', 'in', 'notIn', 'inAnyCase']);
+
+/** Semantic warnings that belong to the language itself (the linter adds the catalog-driven ones). */
+function semanticChecks(expr: Expr, out: Diagnostic[]): void {
+  const visit = (e: Expr): void => {
+    switch (e.kind) {
+      case 'Or':
+      case 'And':
+        for (const operand of e.operands) visit(operand);
+        return;
+      case 'Not':
+        visit(e.operand);
+        return;
+      case 'Error':
+        return;
+      case 'Predicate': {
+        if (e.operator.kind !== 'Operator' || !WILDCARD_OPERATORS.has(e.operator.id)) return;
+        const values = e.operand?.kind === 'List' ? e.operand.items : e.operand ? [e.operand] : [];
+        for (const v of values) {
+          if (v.kind !== 'String' || !/[*%]/.test(v.value)) continue;
+          const field = e.field.kind === 'Field' ? (lookupField(e.field.name)?.name ?? e.field.name) : 'field';
+          out.push({
+            code: Codes.wildcardInEquals,
+            severity: 'warning',
+            message: `"${v.value}" is compared literally: S1QL 1.0 has no wildcards in ${e.operator.text}. Use Contains, StartsWith or EndsWith (or RegExp) to match part of a value.`,
+            range: v.range,
+            suggestions: wildcardRewrites(e.operator.range, v.range, v.value, field, e.operator.id === 'eq'),
+          });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(expr);
+}
+
+function wildcardRewrites(opRange: Range, valueRange: Range, value: string, _field: string, single: boolean): Fix[] {
+  if (!single) return [];
+  const inner = value.replace(/^[*%]+/, '').replace(/[*%]+$/, '');
+  if (/[*%]/.test(inner) || inner === '') return [];
+  const leading = /^[*%]/.test(value);
+  const trailing = /[*%]$/.test(value);
+  const op = leading && trailing ? 'Contains' : trailing ? 'StartsWith' : 'EndsWith';
+  return [
+    {
+      title: `Use ${op} "${inner}"`,
+      edits: [
+        { range: opRange, newText: op },
+        { range: valueRange, newText: `"${escapeQuotes(inner)}"` },
+      ],
+    },
+  ];
+}

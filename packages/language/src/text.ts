@@ -1,0 +1,37 @@
+import type { Position, Range } from './ast.ts';
+
+/** Maps UTF-16 offsets to 1-based line and column; `\n`, `\r\n` and `\r` end a line. */
+export class LineIndex {
+  readonly #starts: number[] = [0];
+  readonly #length: number;
+
+  constructor(text: string) {
+    this.#length = text.length;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.#starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.#starts.push(i + 1);
+      }
+    }
+  }
+
+  position(offset: number): Position {
+    const at = Math.max(0, Math.min(offset, this.#length));
+    const starts = this.#starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset: at, line: lo + 1, column: at - (starts[lo] as number) + 1 };
+  }
+
+  range(start: number, end: number): Range {
+    const s = this.position(start);
+    return { start: s, end: end === start ? s : this.position(end) };
+  }
+}

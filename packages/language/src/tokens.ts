@@ -1,0 +1,199 @@
+/**
+ * The S1QL 1.0 vocabulary: every token type, in the order the lexer tries them. Keywords and operator words
+ * are case-insensitive; the parser builds operator alternatives from `grammar/operators.json` through
+ * `wordTokens`, so a spelling added there needs only its words here.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+/** Every token is also an AnyToken, so error recovery can consume whatever is there. */
+export const AnyToken: TokenType = createToken({ name: 'AnyToken', pattern: Lexer.NA });
+
+function token(name: string, pattern: RegExp | string, extra: Partial<Parameters<typeof createToken>[0]> = {}) {
+  return createToken({ name, pattern, categories: [AnyToken], ...extra });
+}
+
+export const WhiteSpace: TokenType = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+export const Comment: TokenType = createToken({ name: 'Comment', pattern: /--[^\r\n]*/, group: 'comments' });
+
+/** How a string literal was quoted; the lexer reports all but `ok`. */
+export type StringQuoting = 'ok' | 'smart' | 'single' | 'unterminated';
+
+export interface StringPayload {
+  readonly quoting: StringQuoting;
+  /** The unescaped value (for an unterminated string, what follows the quote). */
+  readonly value: string;
+}
+
+const SMART_QUOTES = '\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb';
+const asciiString = /"(?:[^"\\]|\\"?)*"/y;
+const asciiOpen = /"(?:[^"\\]|\\"?)*/y;
+const smartBody = new RegExp(`[^"${SMART_QUOTES}\\r\\n]*[${SMART_QUOTES}"]`, 'y');
+const singleBody = /'[^'\r\n]*'/y;
+
+function unescapeQuotes(body: string): string {
+  return body.includes('\\"') ? body.replaceAll('\\"', '"') : body;
+}
+
+function matched(text: string, payload: StringPayload): RegExpExecArray {
+  const result = [text] as unknown as RegExpExecArray & { payload: StringPayload };
+  result.payload = payload;
+  return result;
+}
+
+/**
+ * Strings: `"..."` with `\"` as the only escape. Typographic and single quotes are read as strings too (and
+ * reported with a fix), so one wrong quote does not derail the rest of the query.
+ */
+function matchString(text: string, offset: number): RegExpExecArray | null {
+  const c = text[offset];
+  if (c === '"') {
+    asciiString.lastIndex = offset;
+    const full = asciiString.exec(text);
+    if (full) return matched(full[0], { quoting: 'ok', value: unescapeQuotes(full[0].slice(1, -1)) });
+    // No closing ASCII quote: a typographic closing quote on the same line is the likely culprit.
+    smartBody.lastIndex = offset + 1;
+    const smart = smartBody.exec(text);
+    if (smart && smart[0].at(-1) !== '"') {
+      return matched(`"${smart[0]}`, { quoting: 'smart', value: smart[0].slice(0, -1) });
+    }
+    asciiOpen.lastIndex = offset;
+    const open = asciiOpen.exec(text) as RegExpExecArray;
+    return matched(open[0], { quoting: 'unterminated', value: unescapeQuotes(open[0].slice(1)) });
+  }
+  if (c !== undefined && SMART_QUOTES.includes(c)) {
+    smartBody.lastIndex = offset + 1;
+    const smart = smartBody.exec(text);
+    if (smart) return matched(c + smart[0], { quoting: 'smart', value: smart[0].slice(0, -1) });
+    const rest = /[^\r\n]*/y;
+    rest.lastIndex = offset + 1;
+    const body = (rest.exec(text) as RegExpExecArray)[0];
+    return matched(c + body, { quoting: 'unterminated', value: body });
+  }
+  if (c === "'") {
+    singleBody.lastIndex = offset;
+    const single = singleBody.exec(text);
+    if (single) return matched(single[0], { quoting: 'single', value: single[0].slice(1, -1) });
+  }
+  return null;
+}
+
+export const StringLiteral: TokenType = token('StringLiteral', { exec: matchString } as unknown as RegExp, {
+  line_breaks: true,
+  start_chars_hint: ['"', "'", ...SMART_QUOTES],
+});
+
+export const NumberLiteral: TokenType = token('NumberLiteral', /-?\d+(?:\.\d+)?/);
+export const DottedIdentifier: TokenType = token('DottedIdentifier', /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/);
+export const Identifier: TokenType = token('Identifier', /[A-Za-z_]\w*/);
+
+function keyword(word: string): TokenType {
+  return token(word, new RegExp(`${word}(?![\\w.])`, 'i'), { longer_alt: Identifier });
+}
+
+// Logical keywords.
+export const And: TokenType = keyword('And');
+export const Or: TokenType = keyword('Or');
+export const Not: TokenType = keyword('Not');
+
+// Operator words. Longer words that share a prefix come first (ContainsCIS before Contains).
+export const NotIn: TokenType = keyword('NotIn');
+export const In: TokenType = keyword('In');
+export const AnyCase: TokenType = keyword('AnyCase');
+export const ContainsCIS: TokenType = keyword('ContainsCIS');
+export const Contains: TokenType = keyword('Contains');
+export const ContainCIS: TokenType = keyword('ContainCIS');
+export const Contain: TokenType = keyword('Contain');
+export const CIS: TokenType = keyword('CIS');
+export const Does: TokenType = keyword('Does');
+export const StartsWithCIS: TokenType = keyword('StartsWithCIS');
+export const StartsWith: TokenType = keyword('StartsWith');
+export const EndsWithCIS: TokenType = keyword('EndsWithCIS');
+export const EndsWith: TokenType = keyword('EndsWith');
+export const RegExpKw: TokenType = keyword('RegExp');
+export const Between: TokenType = keyword('Between');
+export const Is: TokenType = keyword('Is');
+export const Empty: TokenType = keyword('Empty');
+export const True: TokenType = keyword('True');
+export const False: TokenType = keyword('False');
+export const Exists: TokenType = keyword('Exists');
+export const Like: TokenType = keyword('Like');
+
+export const NotEquals: TokenType = token('NotEquals', '!=');
+export const LessEquals: TokenType = token('LessEquals', '<=');
+export const GreaterEquals: TokenType = token('GreaterEquals', '>=');
+export const DoubleEquals: TokenType = token('DoubleEquals', '==');
+export const LessGreater: TokenType = token('LessGreater', '<>');
+export const Equals: TokenType = token('Equals', '=');
+export const Less: TokenType = token('Less', '<');
+export const Greater: TokenType = token('Greater', '>');
+export const LParen: TokenType = token('LParen', '(');
+export const RParen: TokenType = token('RParen', ')');
+export const Comma: TokenType = token('Comma', ',');
+export const Pipe: TokenType = token('Pipe', '|');
+
+export const keywordTokens: readonly TokenType[] = [
+  And,
+  Or,
+  NotIn,
+  Not,
+  In,
+  AnyCase,
+  ContainsCIS,
+  Contains,
+  ContainCIS,
+  Contain,
+  CIS,
+  Does,
+  StartsWithCIS,
+  StartsWith,
+  EndsWithCIS,
+  EndsWith,
+  RegExpKw,
+  Between,
+  Is,
+  Empty,
+  True,
+  False,
+  Exists,
+  Like,
+];
+
+/** Lexer order: the first pattern that matches wins. */
+export const allTokens: readonly TokenType[] = [
+  WhiteSpace,
+  Comment,
+  StringLiteral,
+  NumberLiteral,
+  DottedIdentifier,
+  ...keywordTokens,
+  Identifier,
+  NotEquals,
+  LessEquals,
+  GreaterEquals,
+  DoubleEquals,
+  LessGreater,
+  Equals,
+  Less,
+  Greater,
+  LParen,
+  RParen,
+  Comma,
+  Pipe,
+  AnyToken,
+];
+
+/** Operator words and symbols of `grammar/operators.json`, by lower-case spelling. */
+export const wordTokens: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
+  ...keywordTokens.map((t): [string, TokenType] => [t.name.replace(/Kw$/, '').toLowerCase(), t]),
+  ['!=', NotEquals],
+  ['<=', LessEquals],
+  ['>=', GreaterEquals],
+  ['==', DoubleEquals],
+  ['<>', LessGreater],
+  ['=', Equals],
+  ['<', Less],
+  ['>', Greater],
+]);
+
+/** Tokens that can start a value. */
+export const valueTokens: readonly TokenType[] = [StringLiteral, NumberLiteral];
