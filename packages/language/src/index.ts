@@ -50,6 +50,9 @@ export {
 } from './catalog.ts';
 export type { Diagnostic, Fix, LanguageCode, Severity, TextEdit } from './diagnostics.ts';
 export { Codes } from './diagnostics.ts';
+export { canonicalKey } from './equality.ts';
 export type { ParseResult } from './parse.ts';
 export { initParser, parse } from './parse.ts';
+export type { PrintOptions } from './printer.ts';
+export { print, printCompact, quote, UnprintableValueError } from './printer.ts';
 export { LineIndex } from './text.ts';

@@ -1,0 +1,58 @@
+import { writeFile } from 'node:fs/promises';
+import { print } from '@s1ql/language';
+import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../exit-codes.ts';
+import { expandPaths, formatDiagnostic, type Io, readInput, writeLine } from '../io.ts';
+import { querySource } from '../sources.ts';
+import { parseSource } from './parse.ts';
+
+interface FmtOptions {
+  readonly check?: boolean;
+  readonly write?: boolean;
+  readonly width: string;
+}
+
+export function registerFmt(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('fmt')
+    .description('Format queries canonically (printed to stdout unless --write or --check)')
+    .option('--check', 'print nothing on stdout; exit 1 when any input would change')
+    .option('--write', 'rewrite the files in place')
+    .option('--width <n>', 'break queries longer than this many characters', '100')
+    .argument('<input...>', 'files, directories (*.s1ql, *.yml, *.yaml) or - for standard input')
+    .action(async (inputs: string[], options: FmtOptions) => {
+      if (options.check && options.write) throw new UsageError('--check and --write cannot be used together');
+      const width = Number(options.width);
+      if (!Number.isInteger(width) || width < 20) throw new UsageError('--width must be a whole number of at least 20');
+      let problems = 0;
+      for (const path of await expandPaths(inputs, io)) {
+        const source = querySource(await readInput(path, io));
+        const { ast, diagnostics } = parseSource(source);
+        const errors = diagnostics.filter((d) => d.severity === 'error');
+        if (errors.length > 0) {
+          for (const d of errors) writeLine(io.stderr, formatDiagnostic(source.file, d));
+          writeLine(io.stderr, `${source.file}: not formatted: fix the syntax errors first`);
+          problems++;
+          continue;
+        }
+        const formatted = print(ast, { width });
+        const newText = source.replaceQuery ? source.replaceQuery(formatted) : `${formatted}\n`;
+        const changed = newText !== source.text;
+        if (options.check) {
+          if (changed) {
+            writeLine(io.stderr, `${source.file}: would reformat`);
+            problems++;
+          }
+        } else if (options.write) {
+          if (path === '-') throw new UsageError('--write needs files, not standard input');
+          if (changed) {
+            await writeFile(path, newText, 'utf8');
+            writeLine(io.stderr, `${source.file}: formatted`);
+          }
+        } else {
+          io.stdout.write(newText);
+        }
+      }
+      done(problems > 0 ? ExitCode.problems : ExitCode.ok);
+    });
+}
