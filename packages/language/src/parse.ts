@@ -85,7 +85,7 @@ function parseUnsafe(text: string): ParseResult {
 }
 
 function tokenRange(tok: IToken, lines: LineIndex): Range {
-  return lines.range(tok.startOffset, (tok.endOffset ?? tok.startOffset) + 1);
+  return lines.range(tok.startOffset, tok.startOffset + tok.image.length);
 }
 
 function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnostic {
@@ -103,9 +103,9 @@ function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnost
 
 function recognitionError(error: IRecognitionException, lines: LineIndex): Diagnostic {
   const tok = error.token;
-  const at = Number.isNaN(tok.startOffset)
-    ? lines.range(lines.position(Infinity).offset, Infinity)
-    : tokenRange(tok, lines);
+  // Chevrotain marks the end-of-input token with offset -1 (NaN in older versions).
+  const end = lines.position(Number.POSITIVE_INFINITY).offset;
+  const at = tok.startOffset >= 0 ? tokenRange(tok, lines) : lines.range(end, end);
   return { code: Codes.unexpectedToken, severity: 'error', message: error.message, range: at };
 }
 
@@ -145,7 +145,7 @@ function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diag
       return;
     }
     case 'unterminated': {
-      const body = text.slice(tok.startOffset + 1, (tok.endOffset ?? tok.startOffset) + 1);
+      const body = text.slice(tok.startOffset + 1, tok.startOffset + tok.image.length);
       const where = lines.position(tok.startOffset);
       const endsInBackslash = /\\"/.test(body);
       out.push({

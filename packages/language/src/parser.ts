@@ -3,7 +3,13 @@
  * rules and reported from the actions, so one mistake yields one precise diagnostic and the rest of the query
  * still parses. Operator alternatives are generated from `grammar/operators.json`.
  */
-import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
+import {
+  EmbeddedActionsParser,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
 import type {
   AndExpr,
   ErrorExpr,
@@ -101,14 +107,48 @@ function buildTrie(spellings: readonly OperatorSpelling[]): TrieNode {
 
 const operatorTrie = buildTrie(operatorSpellings);
 
+function tokenWord(t: TokenType): string {
+  return typeof t.PATTERN === 'string' ? t.PATTERN : t.name === 'EOF' ? 'end of query' : t.name;
+}
+
+function found(tok: IToken): string {
+  return tok.tokenType.name === 'EOF' || !(tok.startOffset >= 0) ? 'the end of the query' : describe(tok);
+}
+
+function after(previous: IToken | undefined): string {
+  return previous && previous.startOffset >= 0 ? ` after "${previous.image}"` : '';
+}
+
+/** Chevrotain's own recovery is the last resort; its messages still read as a hunter would want. */
+const errorMessageProvider: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual, previous }) =>
+    `Expected ${tokenWord(expected)}${after(previous)}, found ${found(actual)}.`,
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => `Unexpected ${found(firstRedundant)}.`,
+  buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, previous }) => {
+    const words = [...new Set(expectedPathsPerAlt.flat().map((path) => path.map(tokenWord).join(' ')))];
+    const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? 'more');
+    return `Expected ${list}${after(previous)}, found ${found(actual[0] as IToken)}.`;
+  },
+  buildEarlyExitMessage: ({ actual, previous }) => `Unexpected ${found(actual[0] as IToken)}${after(previous)}.`,
+};
+
 export class S1qlParser extends EmbeddedActionsParser {
   text = '';
   lines!: LineIndex;
   diagnostics!: Diagnostic[];
   lastStray: Diagnostic | undefined;
 
-  constructor() {
-    super(T.allTokens as TokenType[], { recoveryEnabled: true, maxLookahead: 2 });
+  /**
+   * One token of lookahead is enough for this grammar (the operator trie sees to that) and keeps start-up cheap.
+   * Grammar validation costs more than the rest of start-up; the test suite builds a validating instance.
+   */
+  constructor(options: { readonly validate?: boolean } = {}) {
+    super(T.allTokens as TokenType[], {
+      recoveryEnabled: true,
+      maxLookahead: 1,
+      skipValidations: !options.validate,
+      errorMessageProvider,
+    });
     this.performSelfAnalysis();
   }
 
@@ -119,12 +159,12 @@ export class S1qlParser extends EmbeddedActionsParser {
   }
 
   tokenRange(first: IToken, last: IToken = first): Range {
-    return this.range(first.startOffset, (last.endOffset ?? last.startOffset) + 1);
+    return this.range(first.startOffset, last.startOffset + last.image.length);
   }
 
   /** An empty range just after a token. */
   after(tok: IToken): Range {
-    const end = (tok.endOffset ?? tok.startOffset) + 1;
+    const end = tok.startOffset + tok.image.length;
     return this.range(end, end);
   }
 
@@ -143,6 +183,16 @@ export class S1qlParser extends EmbeddedActionsParser {
     });
   }
 
+  /** Where Chevrotain's own recovery resumed: the last token consumed, or the start. */
+  recoveryRange(): Range {
+    const last = this.LA(0);
+    if (!last || Number.isNaN(last.startOffset)) return this.range(0, 0);
+    return this.tokenRange(last);
+  }
+
+  recoveredExpr = (): Expr => ({ kind: 'Error', range: this.recoveryRange() });
+  recoveredMissing = (): Missing => ({ kind: 'Missing', range: this.recoveryRange() });
+
   outer(e: Expr): Range {
     return e.parenthesized ?? e.range;
   }
@@ -153,380 +203,463 @@ export class S1qlParser extends EmbeddedActionsParser {
 
   // ---- rules ----------------------------------------------------------------------------------------------
 
-  query = this.RULE('query', (): Expr | null => {
-    let expr: Expr | null = null;
-    this.OPTION(() => {
-      expr = this.SUBRULE(this.orExpr);
-    });
-    // Whatever is left after a complete expression: report it, and keep parsing what follows.
-    this.MANY(() => {
-      this.OR({
+  query = this.RULE(
+    'query',
+    (): Expr | null => {
+      let expr: Expr | null = null;
+      this.OPTION(() => {
+        expr = this.SUBRULE(this.orExpr);
+      });
+      // Whatever is left after a complete expression: report it, and keep parsing what follows.
+      this.MANY(() => {
+        this.OR({
+          IGNORE_AMBIGUITIES: true,
+          DEF: [
+            {
+              ALT: () => {
+                const tok = this.CONSUME(T.RParen);
+                this.ACTION(() => {
+                  const removal: Fix = {
+                    title: 'Remove this )',
+                    edits: [{ range: this.tokenRange(tok), newText: '' }],
+                  };
+                  this.report(
+                    Codes.unmatchedCloseParen,
+                    'This ) has no matching (: remove it, or add the ( where the group begins.',
+                    this.tokenRange(tok),
+                    undefined,
+                    [removal],
+                  );
+                });
+              },
+            },
+            {
+              ALT: () => {
+                const pipe = this.CONSUME(T.Pipe);
+                let last = pipe;
+                this.MANY2(() => {
+                  last = this.CONSUME(T.AnyToken);
+                });
+                this.ACTION(() =>
+                  this.report(
+                    Codes.pipe,
+                    'S1QL 1.0 (Deep Visibility) has no pipes: this looks like a PowerQuery (S1QL 2.0) pipeline. ' +
+                      'Use the filter alone here, or run it with --dialect pq.',
+                    this.tokenRange(pipe, last),
+                  ),
+                );
+              },
+            },
+            {
+              ALT: () => {
+                const next = this.SUBRULE2(this.orExpr);
+                this.ACTION(() => {
+                  const prev = expr as Expr | null;
+                  expr = prev ? this.joinAnd(prev, next) : next;
+                });
+              },
+            },
+            {
+              // After a stray `)`, `OR ...` / `AND ...` carries on the expression on the left.
+              ALT: () => {
+                const word = this.OR2([{ ALT: () => this.CONSUME(T.Or) }, { ALT: () => this.CONSUME(T.And) }]);
+                const rhs = this.OPTION2(() => this.SUBRULE(this.andExpr));
+                this.ACTION(() => {
+                  const left = expr as Expr | null;
+                  if (!left) this.reportStray(word);
+                  else if (!rhs) this.reportDangling(word);
+                  if (!rhs) return;
+                  if (!left) expr = rhs;
+                  else if (word.tokenType === T.And) expr = this.joinAnd(left, rhs);
+                  else {
+                    const operands = left.kind === 'Or' && !left.parenthesized ? [...left.operands, rhs] : [left, rhs];
+                    expr = this.chain('Or', operands);
+                  }
+                });
+              },
+            },
+            {
+              ALT: () => {
+                const first = this.CONSUME2(T.AnyToken);
+                this.ACTION(() => this.reportStray(first));
+              },
+            },
+          ],
+        });
+      });
+      return expr;
+    },
+    { recoveryValueFunc: () => null },
+  );
+
+  orExpr = this.RULE(
+    'orExpr',
+    (): Expr => {
+      const operands: Expr[] = [this.SUBRULE(this.andExpr)];
+      this.MANY(() => {
+        const orTok = this.CONSUME(T.Or);
+        const next = this.OPTION(() => this.SUBRULE2(this.andExpr));
+        this.ACTION(() => {
+          if (next) operands.push(next);
+          else this.reportDangling(orTok);
+        });
+      });
+      return this.ACTION(() => this.chain('Or', operands));
+    },
+    { recoveryValueFunc: this.recoveredExpr },
+  );
+
+  andExpr = this.RULE(
+    'andExpr',
+    (): Expr => {
+      const operands: Expr[] = [this.SUBRULE(this.notExpr)];
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const andTok = this.CONSUME(T.And);
+              const next = this.OPTION(() => this.SUBRULE2(this.notExpr));
+              this.ACTION(() => {
+                if (next) operands.push(next);
+                else this.reportDangling(andTok);
+              });
+            },
+          },
+          {
+            // Two clauses side by side: recovered as AND, reported.
+            ALT: () => {
+              const next = this.SUBRULE3(this.notExpr);
+              this.ACTION(() => {
+                const at = this.outer(next);
+                const insert: Fix = {
+                  title: 'Insert AND',
+                  edits: [{ range: { start: at.start, end: at.start }, newText: 'AND ' }],
+                };
+                const insertOr: Fix = {
+                  title: 'Insert OR',
+                  edits: [{ range: { start: at.start, end: at.start }, newText: 'OR ' }],
+                };
+                this.report(
+                  Codes.missingLogical,
+                  'Missing AND or OR before this clause.',
+                  { start: at.start, end: at.start },
+                  undefined,
+                  [insert, insertOr],
+                );
+                operands.push(next);
+              });
+            },
+          },
+        ]);
+      });
+      return this.ACTION(() => this.chain('And', operands));
+    },
+    { recoveryValueFunc: this.recoveredExpr },
+  );
+
+  notExpr = this.RULE(
+    'notExpr',
+    (): Expr => {
+      // `NOT In (...)` with no field reads as NOT applied to a field-less predicate: reported, not ambiguous.
+      return this.OR({
         IGNORE_AMBIGUITIES: true,
         DEF: [
           {
             ALT: () => {
-              const tok = this.CONSUME(T.RParen);
-              this.ACTION(() => {
-                const removal: Fix = { title: 'Remove this )', edits: [{ range: this.tokenRange(tok), newText: '' }] };
-                this.report(
-                  Codes.unmatchedCloseParen,
-                  'This ) has no matching (: remove it, or add the ( where the group begins.',
-                  this.tokenRange(tok),
-                  undefined,
-                  [removal],
-                );
+              const notTok = this.CONSUME(T.Not);
+              const operand = this.OPTION(() => this.SUBRULE(this.notExpr));
+              return this.ACTION((): Expr => {
+                if (!operand) {
+                  this.report(Codes.danglingLogical, 'NOT needs a condition after it.', this.tokenRange(notTok));
+                  return { kind: 'Error', range: this.tokenRange(notTok) } satisfies ErrorExpr;
+                }
+                return {
+                  kind: 'Not',
+                  range: { start: this.tokenRange(notTok).start, end: this.outer(operand).end },
+                  operand,
+                } satisfies NotExpr;
               });
             },
           },
-          {
-            ALT: () => {
-              const pipe = this.CONSUME(T.Pipe);
-              let last = pipe;
-              this.MANY2(() => {
-                last = this.CONSUME(T.AnyToken);
-              });
-              this.ACTION(() =>
-                this.report(
-                  Codes.pipe,
-                  'S1QL 1.0 (Deep Visibility) has no pipes: this looks like a PowerQuery (S1QL 2.0) pipeline. ' +
-                    'Use the filter alone here, or run it with --dialect pq.',
-                  this.tokenRange(pipe, last),
-                ),
-              );
-            },
-          },
-          {
-            ALT: () => {
-              const next = this.SUBRULE2(this.orExpr);
-              this.ACTION(() => {
-                const prev = expr as Expr | null;
-                expr = prev ? this.joinAnd(prev, next) : next;
-              });
-            },
-          },
-          {
-            ALT: () => {
-              const first = this.CONSUME2(T.AnyToken);
-              this.ACTION(() => this.reportStray(first));
-            },
-          },
+          { ALT: () => this.SUBRULE(this.primary) },
         ],
       });
-    });
-    return expr;
-  });
+    },
+    { recoveryValueFunc: this.recoveredExpr },
+  );
 
-  orExpr = this.RULE('orExpr', (): Expr => {
-    const operands: Expr[] = [this.SUBRULE(this.andExpr)];
-    this.MANY(() => {
-      const orTok = this.CONSUME(T.Or);
-      const next = this.OPTION(() => this.SUBRULE2(this.andExpr));
-      this.ACTION(() => {
-        if (next) operands.push(next);
-        else this.reportDangling(orTok);
-      });
-    });
-    return this.ACTION(() => this.chain('Or', operands));
-  });
-
-  andExpr = this.RULE('andExpr', (): Expr => {
-    const operands: Expr[] = [this.SUBRULE(this.notExpr)];
-    this.MANY(() => {
-      this.OR([
+  primary = this.RULE(
+    'primary',
+    (): Expr => {
+      return this.OR([
         {
           ALT: () => {
-            const andTok = this.CONSUME(T.And);
-            const next = this.OPTION(() => this.SUBRULE2(this.notExpr));
-            this.ACTION(() => {
-              if (next) operands.push(next);
-              else this.reportDangling(andTok);
+            const open = this.CONSUME(T.LParen);
+            const inner = this.OPTION(() => this.SUBRULE(this.orExpr));
+            const close = this.OPTION2(() => this.CONSUME(T.RParen));
+            return this.ACTION((): Expr => {
+              const openRange = this.tokenRange(open);
+              if (!inner) {
+                const end = close ? this.tokenRange(close).end : openRange.end;
+                this.report(Codes.unexpectedToken, 'Empty parentheses: put a condition inside them.', {
+                  start: openRange.start,
+                  end,
+                });
+                return { kind: 'Error', range: { start: openRange.start, end } };
+              }
+              if (!close) {
+                const at = this.outer(inner).end;
+                this.report(
+                  Codes.missingCloseParen,
+                  `Missing ) to close the ( at line ${openRange.start.line}, column ${openRange.start.column}.`,
+                  { start: at, end: at },
+                  undefined,
+                  [{ title: 'Insert )', edits: [{ range: { start: at, end: at }, newText: ')' }] }],
+                );
+                return { ...inner, parenthesized: { start: openRange.start, end: at } };
+              }
+              return { ...inner, parenthesized: { start: openRange.start, end: this.tokenRange(close).end } };
+            });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.predicate) },
+      ]);
+    },
+    { recoveryValueFunc: this.recoveredExpr },
+  );
+
+  predicate = this.RULE(
+    'predicate',
+    (): Predicate => {
+      return this.OR([
+        {
+          ALT: () => {
+            const field = this.SUBRULE(this.fieldRef);
+            const op = this.OPTION(() => this.SUBRULE(this.operator));
+            const operand = this.OPTION2(() =>
+              this.SUBRULE(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
+            );
+            return this.ACTION(() => this.finishPredicate(field, op, operand));
+          },
+        },
+        {
+          ALT: () => {
+            const op = this.SUBRULE2(this.operator);
+            const operand = this.OPTION3(() =>
+              this.SUBRULE2(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
+            );
+            return this.ACTION(() => this.finishPredicate(undefined, op, operand));
+          },
+        },
+        {
+          ALT: () => {
+            const value = this.SUBRULE(this.value);
+            return this.ACTION(() => this.finishPredicate(undefined, undefined, value));
+          },
+        },
+      ]);
+    },
+    {
+      recoveryValueFunc: (): Predicate => ({
+        kind: 'Predicate',
+        range: this.recoveryRange(),
+        field: this.recoveredMissing(),
+        operator: this.recoveredMissing(),
+        operand: null,
+      }),
+    },
+  );
+
+  fieldRef = this.RULE(
+    'fieldRef',
+    (): FieldRef | Missing => {
+      return this.OR([
+        {
+          ALT: () => {
+            const tok = this.CONSUME(T.Identifier);
+            return this.ACTION((): FieldRef => {
+              const known = lookupField(tok.image);
+              return {
+                kind: 'Field',
+                name: tok.image,
+                range: this.tokenRange(tok),
+                ...(known ? { canonical: known.name } : {}),
+              };
             });
           },
         },
         {
-          // Two clauses side by side: recovered as AND, reported.
           ALT: () => {
-            const next = this.SUBRULE3(this.notExpr);
-            this.ACTION(() => {
-              const at = this.outer(next);
-              const insert: Fix = {
-                title: 'Insert AND',
-                edits: [{ range: { start: at.start, end: at.start }, newText: 'AND ' }],
+            const tok = this.CONSUME(T.DottedIdentifier);
+            return this.ACTION((): FieldRef => {
+              const known = lookupFieldByS1ql2(tok.image);
+              const range = this.tokenRange(tok);
+              const fix: Fix | undefined = known
+                ? { title: `Use the 1.0 name ${known.name}`, edits: [{ range, newText: known.name }] }
+                : undefined;
+              this.diagnostics.push({
+                code: Codes.dottedField,
+                severity: 'error',
+                message: known
+                  ? `"${tok.image}" is an S1QL 2.0 field name; in S1QL 1.0 it is ${known.name}.`
+                  : `"${tok.image}" is an S1QL 2.0 (dotted) field name; S1QL 1.0 field names have no dots.`,
+                range,
+                ...(fix ? { fix } : {}),
+              });
+              return {
+                kind: 'Field',
+                name: tok.image,
+                range,
+                dotted: true,
+                ...(known ? { canonical: known.name } : {}),
               };
-              const insertOr: Fix = {
-                title: 'Insert OR',
-                edits: [{ range: { start: at.start, end: at.start }, newText: 'OR ' }],
-              };
-              this.report(
-                Codes.missingLogical,
-                'Missing AND or OR before this clause.',
-                { start: at.start, end: at.start },
-                undefined,
-                [insert, insertOr],
-              );
-              operands.push(next);
             });
           },
         },
       ]);
-    });
-    return this.ACTION(() => this.chain('And', operands));
-  });
+    },
+    { recoveryValueFunc: this.recoveredMissing },
+  );
 
-  notExpr = this.RULE('notExpr', (): Expr => {
-    // `NOT In (...)` with no field reads as NOT applied to a field-less predicate: reported, not ambiguous.
-    return this.OR({
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        {
-          ALT: () => {
-            const notTok = this.CONSUME(T.Not);
-            const operand = this.OPTION(() => this.SUBRULE(this.notExpr));
-            return this.ACTION((): Expr => {
-              if (!operand) {
-                this.report(Codes.danglingLogical, 'NOT needs a condition after it.', this.tokenRange(notTok));
-                return { kind: 'Error', range: this.tokenRange(notTok) } satisfies ErrorExpr;
-              }
-              return {
-                kind: 'Not',
-                range: { start: this.tokenRange(notTok).start, end: this.outer(operand).end },
-                operand,
-              } satisfies NotExpr;
-            });
-          },
-        },
-        { ALT: () => this.SUBRULE(this.primary) },
-      ],
-    });
-  });
+  operator = this.RULE(
+    'operator',
+    (): OperatorNode | Missing => {
+      const toks: IToken[] = [];
+      this.operatorTokens = toks;
+      const spelling = this.operatorWords(operatorTrie) as OperatorSpelling;
+      return this.ACTION(() => this.finishOperator(spelling, toks));
+    },
+    { recoveryValueFunc: this.recoveredMissing },
+  );
 
-  primary = this.RULE('primary', (): Expr => {
-    return this.OR([
-      {
-        ALT: () => {
-          const open = this.CONSUME(T.LParen);
-          const inner = this.OPTION(() => this.SUBRULE(this.orExpr));
-          const close = this.OPTION2(() => this.CONSUME(T.RParen));
-          return this.ACTION((): Expr => {
-            const openRange = this.tokenRange(open);
-            if (!inner) {
-              const end = close ? this.tokenRange(close).end : openRange.end;
-              this.report(Codes.unexpectedToken, 'Empty parentheses: put a condition inside them.', {
-                start: openRange.start,
-                end,
-              });
-              return { kind: 'Error', range: { start: openRange.start, end } };
-            }
-            if (!close) {
-              const at = this.outer(inner).end;
-              this.report(
-                Codes.missingCloseParen,
-                `Missing ) to close the ( at line ${openRange.start.line}, column ${openRange.start.column}.`,
-                { start: at, end: at },
-                undefined,
-                [{ title: 'Insert )', edits: [{ range: { start: at, end: at }, newText: ')' }] }],
-              );
-              return { ...inner, parenthesized: { start: openRange.start, end: at } };
-            }
-            return { ...inner, parenthesized: { start: openRange.start, end: this.tokenRange(close).end } };
-          });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.predicate) },
-    ]);
-  });
-
-  predicate = this.RULE('predicate', (): Predicate => {
-    return this.OR([
-      {
-        ALT: () => {
-          const field = this.SUBRULE(this.fieldRef);
-          const op = this.OPTION(() => this.SUBRULE(this.operator));
-          const operand = this.OPTION2(() =>
-            this.SUBRULE(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
-          );
-          return this.ACTION(() => this.finishPredicate(field, op, operand));
-        },
-      },
-      {
-        ALT: () => {
-          const op = this.SUBRULE2(this.operator);
-          const operand = this.OPTION3(() =>
-            this.SUBRULE2(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
-          );
-          return this.ACTION(() => this.finishPredicate(undefined, op, operand));
-        },
-      },
-      {
-        ALT: () => {
-          const value = this.SUBRULE(this.value);
-          return this.ACTION(() => this.finishPredicate(undefined, undefined, value));
-        },
-      },
-    ]);
-  });
-
-  fieldRef = this.RULE('fieldRef', (): FieldRef => {
-    return this.OR([
-      {
-        ALT: () => {
-          const tok = this.CONSUME(T.Identifier);
-          return this.ACTION((): FieldRef => {
-            const known = lookupField(tok.image);
-            return {
-              kind: 'Field',
-              name: tok.image,
-              range: this.tokenRange(tok),
-              ...(known ? { canonical: known.name } : {}),
-            };
-          });
-        },
-      },
-      {
-        ALT: () => {
-          const tok = this.CONSUME(T.DottedIdentifier);
-          return this.ACTION((): FieldRef => {
-            const known = lookupFieldByS1ql2(tok.image);
-            const range = this.tokenRange(tok);
-            const fix: Fix | undefined = known
-              ? { title: `Use the 1.0 name ${known.name}`, edits: [{ range, newText: known.name }] }
-              : undefined;
-            this.diagnostics.push({
-              code: Codes.dottedField,
-              severity: 'error',
-              message: known
-                ? `"${tok.image}" is an S1QL 2.0 field name; in S1QL 1.0 it is ${known.name}.`
-                : `"${tok.image}" is an S1QL 2.0 (dotted) field name; S1QL 1.0 field names have no dots.`,
-              range,
-              ...(fix ? { fix } : {}),
-            });
-            return {
-              kind: 'Field',
-              name: tok.image,
-              range,
-              dotted: true,
-              ...(known ? { canonical: known.name } : {}),
-            };
-          });
-        },
-      },
-    ]);
-  });
-
-  operator = this.RULE('operator', (): OperatorNode | Missing => {
-    const toks: IToken[] = [];
-    const spelling = this.operatorWords(operatorTrie, toks) as OperatorSpelling;
-    return this.ACTION(() => this.finishOperator(spelling, toks));
-  });
+  /** The tokens of the operator being read (the trie's alternatives are built once, so they cannot close over it). */
+  operatorTokens: IToken[] = [];
+  readonly trieAlts = new Map<TrieNode, IOrAlt<OperatorSpelling | undefined>[]>();
 
   /** Walks the spelling trie: one token of lookahead at each step, however many spellings share a prefix. */
-  operatorWords(node: TrieNode, toks: IToken[]): OperatorSpelling | undefined {
-    const alts = [...node.children].map(([word, child]) => ({
-      ALT: () => {
-        toks.push(this.consume(child.consumeIdx, word));
-        return this.operatorWords(child, toks);
-      },
-    }));
+  operatorWords(node: TrieNode): OperatorSpelling | undefined {
+    let alts = this.trieAlts.get(node);
+    if (!alts) {
+      alts = [...node.children].map(([word, child]) => ({
+        ALT: () => {
+          this.operatorTokens.push(this.consume(child.consumeIdx, word));
+          return this.operatorWords(child);
+        },
+      }));
+      this.trieAlts.set(node, alts);
+    }
     if (alts.length === 0) return node.spelling;
     if (node.spelling) return this.option(node.optionIdx, () => this.or(node.orIdx, alts)) ?? node.spelling;
     return this.or(node.orIdx, alts);
   }
 
-  operand = this.RULE('operand', (opId: OperatorId | undefined): Operand => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.list) },
-      {
-        ALT: () => {
-          const low = this.SUBRULE(this.value);
-          const high = this.OPTION({
-            GATE: () => opId === 'between',
-            DEF: () => {
-              const andTok = this.CONSUME(T.And);
-              const v = this.OPTION2(() => this.SUBRULE2(this.value));
-              return this.ACTION(() => {
-                if (v) return v;
-                this.report(Codes.missingValue, 'Between needs a second value after And.', this.after(andTok));
-                return this.missing(this.tokenRange(andTok));
-              });
-            },
-          });
-          return this.ACTION((): Operand => {
-            if (!high) return low;
-            return { kind: 'Range', range: { start: low.range.start, end: high.range.end }, low, high };
-          });
+  operand = this.RULE(
+    'operand',
+    (opId: OperatorId | undefined): Operand => {
+      return this.OR([
+        { ALT: () => this.SUBRULE(this.list) },
+        {
+          ALT: () => {
+            const low = this.SUBRULE(this.value);
+            const high = this.OPTION({
+              GATE: () => opId === 'between',
+              DEF: () => {
+                const andTok = this.CONSUME(T.And);
+                const v = this.OPTION2(() => this.SUBRULE2(this.value));
+                return this.ACTION(() => {
+                  if (v) return v;
+                  this.report(Codes.missingValue, 'Between needs a second value after And.', this.after(andTok));
+                  return this.missing(this.tokenRange(andTok));
+                });
+              },
+            });
+            return this.ACTION((): Operand => {
+              if (!high) return low;
+              return { kind: 'Range', range: { start: low.range.start, end: high.range.end }, low, high };
+            });
+          },
         },
-      },
-    ]);
-  });
+      ]);
+    },
+    { recoveryValueFunc: this.recoveredMissing },
+  );
 
-  list = this.RULE('list', (): ListLiteral => {
-    const open = this.CONSUME(T.LParen);
-    const items: (Value | Missing)[] = [];
-    const first = this.OPTION(() => this.SUBRULE(this.value));
-    this.ACTION(() => {
-      if (first) items.push(first);
-    });
-    this.MANY(() => {
-      const comma = this.CONSUME(T.Comma);
-      const item = this.OPTION2(() => this.SUBRULE2(this.value));
+  list = this.RULE(
+    'list',
+    (): ListLiteral => {
+      const open = this.CONSUME(T.LParen);
+      const items: (Value | Missing)[] = [];
+      const first = this.OPTION(() => this.SUBRULE(this.value));
       this.ACTION(() => {
-        if (items.length === 0) {
-          this.report(Codes.badList, 'A list starts with a value, not a comma.', this.tokenRange(comma));
-        }
-        if (item) items.push(item);
-        else {
-          this.report(Codes.badList, 'Missing value after this comma.', this.tokenRange(comma), {
-            title: 'Remove the comma',
-            edits: [{ range: this.tokenRange(comma), newText: '' }],
-          });
-        }
+        if (first) items.push(first);
       });
-    });
-    const close = this.OPTION3(() => this.CONSUME(T.RParen));
-    return this.ACTION((): ListLiteral => {
-      const start = this.tokenRange(open).start;
-      const lastItem = items.at(-1);
-      const end = close ? this.tokenRange(close).end : (lastItem?.range.end ?? this.tokenRange(open).end);
-      if (!close) {
-        this.report(
-          Codes.missingCloseParen,
-          `Missing ) to close the list opened at line ${start.line}, column ${start.column}.`,
-          { start: end, end },
-          undefined,
-          [{ title: 'Insert )', edits: [{ range: { start: end, end }, newText: ')' }] }],
-        );
-      }
-      if (items.length === 0) {
-        this.report(Codes.badList, 'Empty list: put at least one value in the parentheses.', {
-          start,
-          end,
+      this.MANY(() => {
+        const comma = this.CONSUME(T.Comma);
+        const item = this.OPTION2(() => this.SUBRULE2(this.value));
+        this.ACTION(() => {
+          if (items.length === 0) {
+            this.report(Codes.badList, 'A list starts with a value, not a comma.', this.tokenRange(comma));
+          }
+          if (item) items.push(item);
+          else {
+            this.report(Codes.badList, 'Missing value after this comma.', this.tokenRange(comma), {
+              title: 'Remove the comma',
+              edits: [{ range: this.tokenRange(comma), newText: '' }],
+            });
+          }
         });
-      }
-      return { kind: 'List', range: { start, end }, items };
-    });
-  });
-
-  value = this.RULE('value', (): Value => {
-    return this.OR([
-      {
-        ALT: () => {
-          const tok = this.CONSUME(T.StringLiteral);
-          return this.ACTION((): Value => {
-            const payload = tok.payload as T.StringPayload;
-            return { kind: 'String', value: payload.value, range: this.tokenRange(tok) };
-          });
-        },
-      },
-      {
-        ALT: () => {
-          const tok = this.CONSUME(T.NumberLiteral);
-          return this.ACTION(
-            (): Value => ({ kind: 'Number', value: Number(tok.image), raw: tok.image, range: this.tokenRange(tok) }),
+      });
+      const close = this.OPTION3(() => this.CONSUME(T.RParen));
+      return this.ACTION((): ListLiteral => {
+        const start = this.tokenRange(open).start;
+        const lastItem = items.at(-1);
+        const end = close ? this.tokenRange(close).end : (lastItem?.range.end ?? this.tokenRange(open).end);
+        if (!close) {
+          this.report(
+            Codes.missingCloseParen,
+            `Missing ) to close the list opened at line ${start.line}, column ${start.column}.`,
+            { start: end, end },
+            undefined,
+            [{ title: 'Insert )', edits: [{ range: { start: end, end }, newText: ')' }] }],
           );
+        }
+        if (items.length === 0) {
+          this.report(Codes.badList, 'Empty list: put at least one value in the parentheses.', {
+            start,
+            end,
+          });
+        }
+        return { kind: 'List', range: { start, end }, items };
+      });
+    },
+    { recoveryValueFunc: (): ListLiteral => ({ kind: 'List', range: this.recoveryRange(), items: [] }) },
+  );
+
+  value = this.RULE(
+    'value',
+    (): Value | Missing => {
+      return this.OR([
+        {
+          ALT: () => {
+            const tok = this.CONSUME(T.StringLiteral);
+            return this.ACTION((): Value => {
+              const payload = tok.payload as T.StringPayload;
+              return { kind: 'String', value: payload.value, range: this.tokenRange(tok) };
+            });
+          },
         },
-      },
-    ]);
-  });
+        {
+          ALT: () => {
+            const tok = this.CONSUME(T.NumberLiteral);
+            return this.ACTION(
+              (): Value => ({ kind: 'Number', value: Number(tok.image), raw: tok.image, range: this.tokenRange(tok) }),
+            );
+          },
+        },
+      ]);
+    },
+    { recoveryValueFunc: this.recoveredMissing },
+  );
 
   // ---- node construction ----------------------------------------------------------------------------------
 
@@ -547,7 +680,7 @@ export class S1qlParser extends EmbeddedActionsParser {
     const first = toks[0] as IToken;
     const last = toks.at(-1) as IToken;
     const range = this.tokenRange(first, last);
-    const text = toks.map((t) => t.image).join(' ');
+    const text = toks.length === 1 ? first.image : toks.map((t) => t.image).join(' ');
     if (spelling.invalid) {
       const replacement = spelling.id ? operatorInfo(spelling.id).canonical : undefined;
       const fix: Fix | undefined = replacement
@@ -560,13 +693,12 @@ export class S1qlParser extends EmbeddedActionsParser {
   }
 
   finishPredicate(
-    field: FieldRef | undefined,
+    field: FieldRef | Missing | undefined,
     op: OperatorNode | Missing | undefined,
     operand: Operand | undefined,
   ): Predicate {
-    const pieces = [field, op, operand].filter((p) => p !== undefined);
-    const start = (pieces[0] as { range: Range }).range.start;
-    const end = (pieces.at(-1) as { range: Range }).range.end;
+    const start = (field ?? op ?? (operand as Operand)).range.start;
+    const end = (operand ?? op ?? (field as FieldRef | Missing)).range.end;
     const range = { start, end };
     let fieldNode: FieldRef | Missing;
     if (field) fieldNode = field;
@@ -585,7 +717,7 @@ export class S1qlParser extends EmbeddedActionsParser {
     else {
       const at = field ? field.range.end : start;
       opNode = { kind: 'Missing', range: { start: at, end: at } };
-      if (field) {
+      if (field?.kind === 'Field') {
         const insertEq: Fix = { title: 'Insert =', edits: [{ range: { start: at, end: at }, newText: ' =' }] };
         this.report(
           Codes.missingOperator,

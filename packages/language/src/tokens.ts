@@ -25,9 +25,11 @@ export interface StringPayload {
 }
 
 const SMART_QUOTES = '\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb';
-const asciiString = /"(?:[^"\\]|\\"?)*"/y;
-const asciiOpen = /"(?:[^"\\]|\\"?)*/y;
+// A backslash before a quote always escapes it (no backtracking into a lone backslash): `"C:\Temp\"` is open.
+const asciiString = /"(?:[^"\\]|\\"|\\(?!"))*"/y;
+const asciiOpen = /"(?:[^"\\]|\\"|\\(?!"))*/y;
 const smartBody = new RegExp(`[^"${SMART_QUOTES}\\r\\n]*[${SMART_QUOTES}"]`, 'y');
+const smartOnlyBody = new RegExp(`[^${SMART_QUOTES}\\r\\n]*[${SMART_QUOTES}]`, 'y');
 const singleBody = /'[^'\r\n]*'/y;
 
 function unescapeQuotes(body: string): string {
@@ -61,8 +63,10 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
     return matched(open[0], { quoting: 'unterminated', value: unescapeQuotes(open[0].slice(1)) });
   }
   if (c !== undefined && SMART_QUOTES.includes(c)) {
+    // Inside typographic quotes a straight quote is content: “say "hi"” is one value.
+    smartOnlyBody.lastIndex = offset + 1;
     smartBody.lastIndex = offset + 1;
-    const smart = smartBody.exec(text);
+    const smart = smartOnlyBody.exec(text) ?? smartBody.exec(text);
     if (smart) return matched(c + smart[0], { quoting: 'smart', value: smart[0].slice(0, -1) });
     const rest = /[^\r\n]*/y;
     rest.lastIndex = offset + 1;
@@ -158,7 +162,7 @@ export const keywordTokens: readonly TokenType[] = [
   Like,
 ];
 
-/** Lexer order: the first pattern that matches wins. */
+/** Lexer order (tokens carry offsets only: end = startOffset + image.length) : the first pattern that matches wins. */
 export const allTokens: readonly TokenType[] = [
   WhiteSpace,
   Comment,

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { Codes, type Diagnostic, parse } from '../src/index.ts';
+import { applyFix, where } from './helpers.ts';
+
+function first(text: string, code: string): Diagnostic {
+  const { diagnostics } = parse(text);
+  const found = diagnostics.find((d) => d.code === code);
+  if (!found) throw new Error(`no ${code} for ${JSON.stringify(text)}: ${JSON.stringify(where(diagnostics))}`);
+  return found;
+}
+
+function fixed(text: string, code: string): string {
+  const d = first(text, code);
+  if (!d.fix) throw new Error(`${code} has no fix`);
+  return applyFix(text, d.fix);
+}
+
+function suggested(text: string, code: string, index = 0): string {
+  const s = first(text, code).suggestions?.[index];
+  if (!s) throw new Error(`${code} has no suggestion ${index}`);
+  return applyFix(text, s);
+}
+
+describe('lexical diagnostics', () => {
+  it('L101 unexpected character', () => {
+    expect(where(parse('A = "1" & B = "2"').diagnostics)).toContain('1:9 L101');
+  });
+
+  it('L102 unterminated string, with a suggestion to close it', () => {
+    const d = first('FileFullName Contains "rclone.conf', Codes.unterminatedString);
+    expect(d.range.start).toMatchObject({ line: 1, column: 23 });
+    expect(d.message).toContain('no closing quote');
+    expect(suggested('FileFullName Contains "rclone.conf', Codes.unterminatedString)).toBe(
+      'FileFullName Contains "rclone.conf"',
+    );
+    expect(parse('FileFullName Contains "rclone.conf"').diagnostics).toEqual([]);
+  });
+
+  it('L102 names the trailing backslash when \\" swallowed the closing quote', () => {
+    const d = first('TgtFilePath Contains "C:\\Temp\\"', Codes.unterminatedString);
+    expect(d.message).toContain('cannot end with a backslash');
+  });
+
+  it('L103 typographic quotes, fixed to straight quotes', () => {
+    const text = 'SrcProcCmdLine Contains Anycase “Invoke-Reflective”';
+    expect(first(text, Codes.smartQuotes).range.start.column).toBe(33);
+    expect(fixed(text, Codes.smartQuotes)).toBe('SrcProcCmdLine Contains Anycase "Invoke-Reflective"');
+  });
+
+  it('L103 a straight opening quote closed by a typographic one', () => {
+    const text = 'A Contains Anycase "Program Data”';
+    expect(fixed(text, Codes.smartQuotes)).toBe('A Contains Anycase "Program Data"');
+  });
+
+  it('L103 escapes a straight quote inside the rewritten value', () => {
+    expect(fixed('A = “say "hi"”', Codes.smartQuotes)).toBe('A = "say \\"hi\\""');
+  });
+
+  it('L104 single-quoted value, fixed to double quotes (escaping inner double quotes)', () => {
+    expect(fixed("A = 'x'", Codes.singleQuotes)).toBe('A = "x"');
+    expect(fixed(`A = 'a"b'`, Codes.singleQuotes)).toBe('A = "a\\"b"');
+  });
+
+  it('L105 points at the \\" that made a value run on', () => {
+    const text = 'TgtFilePath Contains "C:\\Temp\\" AND EventType = "File Creation"';
+    const d = first(text, Codes.backslashQuote);
+    expect(d.range.start.column).toBe(30);
+    expect(d.message).toContain('cannot end with a backslash');
+  });
+});
+
+describe('syntax diagnostics', () => {
+  it('P202 missing ) names where the ( is, and suggests the )', () => {
+    const text = '(A = "1" AND B = "2"';
+    const d = first(text, Codes.missingCloseParen);
+    expect(d.message).toContain('line 1, column 1');
+    expect(d.range.start.column).toBe(21);
+    expect(suggested(text, Codes.missingCloseParen)).toBe('(A = "1" AND B = "2")');
+  });
+
+  it('P202 a list without its )', () => {
+    expect(where(parse('A In ("x", "y"').diagnostics)).toEqual(['1:15 P202']);
+  });
+
+  it('P203 a ) with no (', () => {
+    const text = 'A = "1" ) OR B = "2"';
+    expect(where(parse(text).diagnostics)).toEqual(['1:9 P203']);
+    expect(suggested(text, Codes.unmatchedCloseParen)).toBe('A = "1"  OR B = "2"');
+  });
+
+  it('P204 missing value after an operator', () => {
+    expect(where(parse('EventType = AND B = "1"').diagnostics)).toEqual(['1:12 P204']);
+    expect(where(parse('EventType =').diagnostics)).toEqual(['1:12 P204']);
+    expect(where(parse('A In').diagnostics)).toEqual(['1:5 P204']);
+    expect(first('A Between "1"', Codes.missingValue).message).toContain('second value');
+    expect(first('A Between "1" And', Codes.missingValue).message).toContain('second value after And');
+  });
+
+  it('P205 missing operator, suggesting =', () => {
+    const text = 'EventType "Process Creation"';
+    expect(where(parse(text).diagnostics)).toEqual(['1:1 P205']);
+    expect(suggested(text, Codes.missingOperator)).toBe('EventType = "Process Creation"');
+    expect(first('A = "1" AND B', Codes.missingOperator).message).toContain('needs an operator');
+  });
+
+  it('P206 missing field', () => {
+    expect(where(parse('= "x"').diagnostics)).toEqual(['1:1 P206']);
+    expect(where(parse('A = "1" AND "x"').diagnostics)).toEqual(['1:13 P206']);
+  });
+
+  it('P207 dangling AND / OR / NOT, removable', () => {
+    expect(fixed('A = "1" AND', Codes.danglingLogical)).toBe('A = "1" ');
+    expect(fixed('OR A = "1"', Codes.danglingLogical)).toBe(' A = "1"');
+    expect(where(parse('A = "1" AND AND B = "2"').diagnostics)).toEqual(['1:9 P207']);
+    expect(where(parse('(A = "1" OR)').diagnostics)).toEqual(['1:10 P207']);
+    expect(where(parse('NOT').diagnostics)).toEqual(['1:1 P207']);
+  });
+
+  it('P208 two clauses with nothing between them', () => {
+    const text = 'A = "1" B = "2"';
+    expect(where(parse(text).diagnostics)).toEqual(['1:9 P208']);
+    expect(suggested(text, Codes.missingLogical, 0)).toBe('A = "1" AND B = "2"');
+    expect(suggested(text, Codes.missingLogical, 1)).toBe('A = "1" OR B = "2"');
+  });
+
+  it('P209 invalid operator spellings, fixed where the intent is certain', () => {
+    expect(fixed('A In ContainsCIS ("x")', Codes.invalidOperator)).toBe('A In Contains AnyCase ("x")');
+    expect(fixed('A In Contains CIS ("x")', Codes.invalidOperator)).toBe('A In Contains AnyCase ("x")');
+    expect(fixed('A NotIn ("x")', Codes.invalidOperator)).toBe('A Not In ("x")');
+    expect(fixed('A Not Contains "x"', Codes.invalidOperator)).toBe('A Does Not Contain "x"');
+    expect(fixed('A == "x"', Codes.invalidOperator)).toBe('A = "x"');
+    expect(fixed('A <> "x"', Codes.invalidOperator)).toBe('A != "x"');
+    const like = first('A LIKE "x%"', Codes.invalidOperator);
+    expect(like.fix).toBeUndefined();
+    expect(like.message).toContain('no LIKE');
+    expect(first('A In EndsWith ("x")', Codes.invalidOperator).message).toContain('no list form of EndsWith');
+  });
+
+  it('P210 PowerQuery pipes', () => {
+    const d = first('A = "1" | columns A | limit 10', Codes.pipe);
+    expect(d.range.start.column).toBe(9);
+    expect(d.range.end.column).toBe(31);
+    expect(d.message).toContain('PowerQuery');
+  });
+
+  it('P211 operand shape: a single value for In is wrapped, a list for = becomes In', () => {
+    expect(fixed('A In "x"', Codes.operandShape)).toBe('A In ("x")');
+    expect(fixed('A = ("x", "y")', Codes.operandShape)).toBe('A In ("x", "y")');
+    expect(fixed('A Exists "x"', Codes.operandShape)).toBe('A Exists');
+  });
+
+  it('P212 empty lists and stray commas', () => {
+    expect(where(parse('A In ()').diagnostics)).toEqual(['1:6 P212']);
+    expect(fixed('A In ("x", )', Codes.badList)).toBe('A In ("x" )');
+  });
+
+  it('S301 dotted 2.0 field names, fixed to the 1.0 name', () => {
+    expect(fixed('src.process.name = "x"', Codes.dottedField)).toBe('SrcProcName = "x"');
+    expect(first('no.such.field = "x"', Codes.dottedField).fix).toBeUndefined();
+  });
+
+  it('S302 wildcards in = are literal: a warning with a rewrite suggestion', () => {
+    const d = first('TgtProcName = "*mimikatz*"', Codes.wildcardInEquals);
+    expect(d.severity).toBe('warning');
+    expect(suggested('TgtProcName = "*mimikatz*"', Codes.wildcardInEquals)).toBe('TgtProcName Contains "mimikatz"');
+    expect(suggested('TgtProcName = "mimi*"', Codes.wildcardInEquals)).toBe('TgtProcName StartsWith "mimi"');
+    expect(suggested('TgtProcName = "%.exe"', Codes.wildcardInEquals)).toBe('TgtProcName EndsWith ".exe"');
+    expect(where(parse('A In ("a*")').diagnostics)).toEqual(['1:7 S302']);
+  });
+});
+
+describe('every diagnostic', () => {
+  it('has a range inside the text and a known code', () => {
+    const known = new Set<string>([...Object.values(Codes)]);
+    const texts = ['A = AND', '(((', ')))', '"', '“', "'", 'A = "1" | x', 'NOT NOT', 'A In (,,,)', ', , ,'];
+    for (const text of texts) {
+      for (const d of parse(text).diagnostics) {
+        expect(known.has(d.code), d.code).toBe(true);
+        expect(d.range.start.offset).toBeGreaterThanOrEqual(0);
+        expect(d.range.end.offset).toBeLessThanOrEqual(text.length);
+        expect(d.range.start.offset).toBeLessThanOrEqual(d.range.end.offset);
+      }
+    }
+  });
+});

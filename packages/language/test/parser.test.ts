@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Expr,
+  type OperatorId,
+  operatorInfo,
+  operators,
+  type Predicate,
+  parse,
+  predicates,
+  type Query,
+} from '../src/index.ts';
+import { S1qlParser } from '../src/parser.ts';
+
+function ok(text: string): Query {
+  const { ast, diagnostics } = parse(text);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return ast;
+}
+
+function only(text: string): Predicate {
+  const expr = ok(text).expr as Expr;
+  expect(expr.kind).toBe('Predicate');
+  return expr as Predicate;
+}
+
+function shape(e: Expr | null): unknown {
+  if (e === null) return null;
+  switch (e.kind) {
+    case 'And':
+    case 'Or':
+      return { [e.kind]: e.operands.map(shape) };
+    case 'Not':
+      return { Not: shape(e.operand) };
+    case 'Predicate':
+      return e.field.kind === 'Field' ? e.field.name : '?';
+    default:
+      return e.kind;
+  }
+}
+
+describe('grammar', () => {
+  it('builds with Chevrotain validations on (no ambiguities, no left recursion)', () => {
+    expect(() => new S1qlParser({ validate: true })).not.toThrow();
+  });
+});
+
+describe('operators', () => {
+  const operand: Record<string, string> = {
+    value: '"x"',
+    string: '"x"',
+    regex: '"^x.*$"',
+    list: '("a", "b")',
+    range: '"1" And "5"',
+    none: '',
+  };
+  for (const op of operators) {
+    for (const words of op.spellings) {
+      const spelling = words.join(' ');
+      it(`reads ${spelling} as ${op.id}`, () => {
+        const p = only(`SrcProcName ${spelling} ${operand[op.operand]}`);
+        expect(p.operator.kind === 'Operator' && p.operator.id).toBe(op.id);
+      });
+      it(`reads ${spelling} in any case, with words split across lines`, () => {
+        const odd = words.map((w, i) => (i % 2 ? w.toUpperCase() : w.toLowerCase())).join(' \n\t ');
+        const p = only(`SrcProcName ${odd} ${operand[op.operand]}`);
+        expect(p.operator.kind === 'Operator' && p.operator.id).toBe(op.id);
+      });
+    }
+  }
+
+  it('keeps the spelling as written', () => {
+    const p = only('A In   contains\nAnycase ("x")');
+    expect(p.operator).toMatchObject({ kind: 'Operator', id: 'inContainsAnyCase', text: 'In contains Anycase' });
+  });
+});
+
+describe('operands', () => {
+  it('reads lists', () => {
+    const p = only('TgtProcName In AnyCase ("a.exe", "b.exe" ,"c.exe")');
+    expect(p.operand).toMatchObject({
+      kind: 'List',
+      items: [{ value: 'a.exe' }, { value: 'b.exe' }, { value: 'c.exe' }],
+    });
+  });
+  it('reads Between', () => {
+    const p = only('SrcProcPID Between "1" And 500');
+    expect(p.operand).toMatchObject({
+      kind: 'Range',
+      low: { kind: 'String', value: '1' },
+      high: { kind: 'Number', value: 500, raw: '500' },
+    });
+  });
+  it('reads bare and quoted numbers', () => {
+    expect(only('DstPort > 1024').operand).toMatchObject({ kind: 'Number', value: 1024, raw: '1024' });
+    expect(only('DstPort > -1.5').operand).toMatchObject({ kind: 'Number', value: -1.5 });
+    expect(only('DstPort > "1024"').operand).toMatchObject({ kind: 'String', value: '1024' });
+  });
+  it('takes no operand for Is Empty, Is Not Empty, Exists, Is True, Is False', () => {
+    for (const [text, id] of [
+      ['A Is Empty', 'isEmpty'],
+      ['A is not EMPTY', 'isNotEmpty'],
+      ['A Exists', 'exists'],
+      ['A Is True', 'isTrue'],
+      ['A is false', 'isFalse'],
+    ] as const) {
+      const p = only(text);
+      expect(p.operator.kind === 'Operator' && p.operator.id).toBe(id);
+      expect(p.operand).toBeNull();
+    }
+  });
+});
+
+describe('strings', () => {
+  it('unescapes \\" and keeps every other backslash literally', () => {
+    expect(only('TgtFilePath Contains "C:\\Windows\\System32"').operand).toMatchObject({
+      value: 'C:\\Windows\\System32',
+    });
+    expect(only('A = "say \\"hi\\""').operand).toMatchObject({ value: 'say "hi"' });
+    expect(only('A = "a\\\\"b"').operand).toMatchObject({ value: 'a\\"b' });
+    expect(only('A RegExp "\\d+\\s"').operand).toMatchObject({ value: '\\d+\\s' });
+  });
+  it('allows newlines, unicode and operator words inside values', () => {
+    expect(only('A = "line1\nline2 AND B = ü 𝔘"').operand).toMatchObject({ value: 'line1\nline2 AND B = ü 𝔘' });
+  });
+  it('reads an empty string', () => {
+    expect(only('A = ""').operand).toMatchObject({ kind: 'String', value: '' });
+  });
+});
+
+describe('fields', () => {
+  it('resolves catalog names case-insensitively', () => {
+    const p = only('srcproccmdline Contains "x"');
+    expect(p.field).toMatchObject({ kind: 'Field', name: 'srcproccmdline', canonical: 'SrcProcCmdLine' });
+  });
+  it('leaves unknown names to the linter (no syntax error, no canonical name)', () => {
+    const p = only('NoSuchField = "x"');
+    expect(p.field).toEqual(expect.objectContaining({ name: 'NoSuchField' }));
+    expect(p.field).not.toHaveProperty('canonical');
+  });
+  it('does not take a keyword prefix for a keyword (Index, Island, NotInteresting)', () => {
+    expect(only('Index = "1"').field).toMatchObject({ name: 'Index' });
+    expect(only('NotInteresting In ("a")').field).toMatchObject({ name: 'NotInteresting' });
+  });
+});
+
+describe('precedence NOT > AND > OR', () => {
+  it('binds AND tighter than OR', () => {
+    expect(shape(ok('A = 1 OR B = 1 AND C = 1').expr)).toEqual({ Or: ['A', { And: ['B', 'C'] }] });
+    expect(shape(ok('A = 1 AND B = 1 OR C = 1').expr)).toEqual({ Or: [{ And: ['A', 'B'] }, 'C'] });
+  });
+  it('binds NOT tightest', () => {
+    expect(shape(ok('NOT A = 1 AND B = 1').expr)).toEqual({ And: [{ Not: 'A' }, 'B'] });
+    expect(shape(ok('NOT NOT A = 1').expr)).toEqual({ Not: { Not: 'A' } });
+  });
+  it('keeps chains flat and groups as written', () => {
+    expect(shape(ok('A = 1 and B = 1 AND C = 1').expr)).toEqual({ And: ['A', 'B', 'C'] });
+    expect(shape(ok('(A = 1 OR B = 1) AND C = 1').expr)).toEqual({ And: [{ Or: ['A', 'B'] }, 'C'] });
+    expect(shape(ok('NOT (A = 1 OR B = 1)').expr)).toEqual({ Not: { Or: ['A', 'B'] } });
+  });
+  it('records parentheses on the node they wrap', () => {
+    const expr = ok('((A = 1))').expr as Predicate;
+    expect(expr.parenthesized).toMatchObject({ start: { offset: 0 }, end: { offset: 9 } });
+    expect(expr.range).toMatchObject({ start: { offset: 2 }, end: { offset: 7 } });
+  });
+});
+
+describe('ranges', () => {
+  it('gives every node its exact range (1-based lines and UTF-16 columns)', () => {
+    const text = 'EventType = "Process Creation"\n  AND TgtProcName In ("𝔘.exe", "b")';
+    const [first, second] = predicates(ok(text).expr);
+    expect(first?.range).toEqual({
+      start: { offset: 0, line: 1, column: 1 },
+      end: { offset: 30, line: 1, column: 31 },
+    });
+    expect(second?.field.range.start).toEqual({ offset: 37, line: 2, column: 7 });
+    const list = second?.operand;
+    expect(list?.kind).toBe('List');
+    if (list?.kind === 'List') {
+      // 𝔘 is two UTF-16 code units.
+      expect(list.items[1]?.range.start).toEqual({ offset: 63, line: 2, column: 33 });
+      expect(text.slice(list.range.start.offset, list.range.end.offset)).toBe('("𝔘.exe", "b")');
+    }
+  });
+  it('counts \\r\\n as one line break', () => {
+    const [, second] = predicates(ok('A = 1\r\nAND B = 2').expr);
+    expect(second?.range.start).toMatchObject({ line: 2, column: 5 });
+  });
+});
+
+describe('comments', () => {
+  it('reads -- line comments outside strings and keeps them on the tree', () => {
+    const ast = ok('--Serv-U\nA = "--not a comment" -- trailing\nAND B = 1');
+    expect(ast.comments.map((c) => c.text)).toEqual(['Serv-U', ' trailing']);
+    expect(predicates(ast.expr).map((p) => p.operand)).toMatchObject([{ value: '--not a comment' }, { value: 1 }]);
+  });
+  it('reads an empty query, or one with only comments', () => {
+    expect(ok('').expr).toBeNull();
+    expect(ok('  \n -- nothing here\n').expr).toBeNull();
+  });
+});
+
+describe('recovery', () => {
+  it('keeps a usable partial tree and reports several errors in one query', () => {
+    const { ast, diagnostics } = parse('A = AND B In ContainsCIS ("x") AND (C = "1" AND D NotIn ("y")');
+    expect(diagnostics.map((d) => d.code)).toEqual(['P204', 'P209', 'P209', 'P202']);
+    const ids = predicates(ast.expr).map((p) => (p.operator.kind === 'Operator' ? p.operator.id : null));
+    expect(ids).toEqual(['eq', 'inContainsAnyCase', 'eq', 'notIn'] satisfies (OperatorId | null)[]);
+  });
+  it('recovers juxtaposed clauses as AND', () => {
+    const { ast } = parse('A = 1 B = 2');
+    expect(shape(ast.expr)).toEqual({ And: ['A', 'B'] });
+  });
+  it('reads the list operator of operators.json for every operand kind', () => {
+    for (const op of operators) expect(operatorInfo(op.id).canonical).toBe(op.spellings[0]?.join(' '));
+  });
+});
