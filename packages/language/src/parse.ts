@@ -52,6 +52,7 @@ function parseUnsafe(text: string): ParseResult {
   initParser();
   const lines = new LineIndex(text);
   const lexed = (lexer as Lexer).tokenize(text);
+  T.classifyWords(lexed.tokens);
   const diagnostics: Diagnostic[] = [];
 
   for (const error of lexed.errors) diagnostics.push(lexError(error, text, lines));

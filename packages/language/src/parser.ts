@@ -434,7 +434,8 @@ export class S1qlParser extends EmbeddedActionsParser {
       return this.OR([
         {
           ALT: () => {
-            const field = this.SUBRULE(this.fieldRef);
+            const fieldTok = this.CONSUME(T.FieldToken);
+            const field = this.ACTION(() => this.fieldNode(fieldTok));
             const op = this.OPTION(() => this.SUBRULE(this.operator));
             const operand = this.OPTION2(() =>
               this.SUBRULE(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
@@ -453,7 +454,8 @@ export class S1qlParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            const value = this.SUBRULE(this.value);
+            const valueTok = this.CONSUME(T.ValueToken);
+            const value = this.ACTION(() => this.valueNode(valueTok));
             return this.ACTION(() => this.finishPredicate(undefined, undefined, value));
           },
         },
@@ -470,56 +472,28 @@ export class S1qlParser extends EmbeddedActionsParser {
     },
   );
 
-  fieldRef = this.RULE(
-    'fieldRef',
-    (): FieldRef | Missing => {
-      return this.OR([
-        {
-          ALT: () => {
-            const tok = this.CONSUME(T.Identifier);
-            return this.ACTION((): FieldRef => {
-              const known = lookupField(tok.image);
-              return {
-                kind: 'Field',
-                name: tok.image,
-                range: this.tokenRange(tok),
-                ...(known ? { canonical: known.name } : {}),
-              };
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(T.DottedIdentifier);
-            return this.ACTION((): FieldRef => {
-              const known = lookupFieldByS1ql2(tok.image);
-              const range = this.tokenRange(tok);
-              const fix: Fix | undefined = known
-                ? { title: `Use the 1.0 name ${known.name}`, edits: [{ range, newText: known.name }] }
-                : undefined;
-              this.diagnostics.push({
-                code: Codes.dottedField,
-                severity: 'error',
-                message: known
-                  ? `"${tok.image}" is an S1QL 2.0 field name; in S1QL 1.0 it is ${known.name}.`
-                  : `"${tok.image}" is an S1QL 2.0 (dotted) field name; S1QL 1.0 field names have no dots.`,
-                range,
-                ...(fix ? { fix } : {}),
-              });
-              return {
-                kind: 'Field',
-                name: tok.image,
-                range,
-                dotted: true,
-                ...(known ? { canonical: known.name } : {}),
-              };
-            });
-          },
-        },
-      ]);
-    },
-    { recoveryValueFunc: this.recoveredMissing },
-  );
+  /** A field name: catalog spelling resolved; a dotted 2.0 name reported (fixed when the catalog maps it). */
+  fieldNode(tok: IToken): FieldRef {
+    const range = this.tokenRange(tok);
+    if (tok.tokenType !== T.DottedIdentifier) {
+      const known = lookupField(tok.image);
+      return { kind: 'Field', name: tok.image, range, ...(known ? { canonical: known.name } : {}) };
+    }
+    const known = lookupFieldByS1ql2(tok.image);
+    const fix: Fix | undefined = known
+      ? { title: `Use the 1.0 name ${known.name}`, edits: [{ range, newText: known.name }] }
+      : undefined;
+    this.diagnostics.push({
+      code: Codes.dottedField,
+      severity: 'error',
+      message: known
+        ? `"${tok.image}" is an S1QL 2.0 field name; in S1QL 1.0 it is ${known.name}.`
+        : `"${tok.image}" is an S1QL 2.0 (dotted) field name; S1QL 1.0 field names have no dots.`,
+      range,
+      ...(fix ? { fix } : {}),
+    });
+    return { kind: 'Field', name: tok.image, range, dotted: true, ...(known ? { canonical: known.name } : {}) };
+  }
 
   operator = this.RULE(
     'operator',
@@ -560,12 +534,14 @@ export class S1qlParser extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.list) },
         {
           ALT: () => {
-            const low = this.SUBRULE(this.value);
+            const lowTok = this.CONSUME(T.ValueToken);
+            const low = this.ACTION(() => this.valueNode(lowTok));
             const high = this.OPTION({
               GATE: () => opId === 'between',
               DEF: () => {
                 const andTok = this.CONSUME(T.And);
-                const v = this.OPTION2(() => this.SUBRULE2(this.value));
+                const vTok = this.OPTION2(() => this.CONSUME2(T.ValueToken));
+                const v = vTok && this.ACTION(() => this.valueNode(vTok));
                 return this.ACTION(() => {
                   if (v) return v;
                   this.report(Codes.missingValue, 'Between needs a second value after And.', this.after(andTok));
@@ -589,13 +565,15 @@ export class S1qlParser extends EmbeddedActionsParser {
     (): ListLiteral => {
       const open = this.CONSUME(T.LParen);
       const items: (Value | Missing)[] = [];
-      const first = this.OPTION(() => this.SUBRULE(this.value));
+      const firstTok = this.OPTION(() => this.CONSUME(T.ValueToken));
+      const first = firstTok && this.ACTION(() => this.valueNode(firstTok));
       this.ACTION(() => {
         if (first) items.push(first);
       });
       this.MANY(() => {
         const comma = this.CONSUME(T.Comma);
-        const item = this.OPTION2(() => this.SUBRULE2(this.value));
+        const itemTok = this.OPTION2(() => this.CONSUME2(T.ValueToken));
+        const item = itemTok && this.ACTION(() => this.valueNode(itemTok));
         this.ACTION(() => {
           if (items.length === 0) {
             this.report(Codes.badList, 'A list starts with a value, not a comma.', this.tokenRange(comma));
@@ -635,31 +613,12 @@ export class S1qlParser extends EmbeddedActionsParser {
     { recoveryValueFunc: (): ListLiteral => ({ kind: 'List', range: this.recoveryRange(), items: [] }) },
   );
 
-  value = this.RULE(
-    'value',
-    (): Value | Missing => {
-      return this.OR([
-        {
-          ALT: () => {
-            const tok = this.CONSUME(T.StringLiteral);
-            return this.ACTION((): Value => {
-              const payload = tok.payload as T.StringPayload;
-              return { kind: 'String', value: payload.value, range: this.tokenRange(tok) };
-            });
-          },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(T.NumberLiteral);
-            return this.ACTION(
-              (): Value => ({ kind: 'Number', value: Number(tok.image), raw: tok.image, range: this.tokenRange(tok) }),
-            );
-          },
-        },
-      ]);
-    },
-    { recoveryValueFunc: this.recoveredMissing },
-  );
+  valueNode(tok: IToken): Value {
+    if (tok.tokenType === T.NumberLiteral) {
+      return { kind: 'Number', value: Number(tok.image), raw: tok.image, range: this.tokenRange(tok) };
+    }
+    return { kind: 'String', value: (tok.payload as T.StringPayload).value, range: this.tokenRange(tok) };
+  }
 
   // ---- node construction ----------------------------------------------------------------------------------
 

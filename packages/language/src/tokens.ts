@@ -3,7 +3,7 @@
  * are case-insensitive; the parser builds operator alternatives from `grammar/operators.json` through
  * `wordTokens`, so a spelling added there needs only its words here.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, type IToken, Lexer, type TokenType } from 'chevrotain';
 
 /** Every token is also an AnyToken, so error recovery can consume whatever is there. */
 export const AnyToken: TokenType = createToken({ name: 'AnyToken', pattern: Lexer.NA });
@@ -11,6 +11,10 @@ export const AnyToken: TokenType = createToken({ name: 'AnyToken', pattern: Lexe
 function token(name: string, pattern: RegExp | string, extra: Partial<Parameters<typeof createToken>[0]> = {}) {
   return createToken({ name, pattern, categories: [AnyToken], ...extra });
 }
+
+/** Tokens that are a value (a string or a number), and tokens that name a field: one CONSUME each in the parser. */
+export const ValueToken: TokenType = createToken({ name: 'ValueToken', pattern: Lexer.NA });
+export const FieldToken: TokenType = createToken({ name: 'FieldToken', pattern: Lexer.NA });
 
 export const WhiteSpace: TokenType = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 export const Comment: TokenType = createToken({ name: 'Comment', pattern: /--[^\r\n]*/, group: 'comments' });
@@ -84,14 +88,20 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
 export const StringLiteral: TokenType = token('StringLiteral', { exec: matchString } as unknown as RegExp, {
   line_breaks: true,
   start_chars_hint: ['"', "'", ...SMART_QUOTES],
+  categories: [AnyToken, ValueToken],
 });
 
-export const NumberLiteral: TokenType = token('NumberLiteral', /-?\d+(?:\.\d+)?/);
-export const DottedIdentifier: TokenType = token('DottedIdentifier', /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+/);
-export const Identifier: TokenType = token('Identifier', /[A-Za-z_]\w*/);
+export const NumberLiteral: TokenType = token('NumberLiteral', /-?\d+(?:\.\d+)?/, {
+  categories: [AnyToken, ValueToken],
+});
+/** Every word is lexed as an Identifier, then `classifyWords` re-types keywords and dotted names. */
+export const Identifier: TokenType = token('Identifier', /[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*/, {
+  categories: [AnyToken, FieldToken],
+});
+export const DottedIdentifier: TokenType = token('DottedIdentifier', Lexer.NA, { categories: [AnyToken, FieldToken] });
 
 function keyword(word: string): TokenType {
-  return token(word, new RegExp(`${word}(?![\\w.])`, 'i'), { longer_alt: Identifier });
+  return token(word, Lexer.NA);
 }
 
 // Logical keywords.
@@ -162,15 +172,18 @@ export const keywordTokens: readonly TokenType[] = [
   Like,
 ];
 
-/** Lexer order (tokens carry offsets only: end = startOffset + image.length) : the first pattern that matches wins. */
+/**
+ * The parser's vocabulary, in lexer order (the first pattern that matches wins; tokens carry offsets only, so a
+ * token ends at startOffset + image.length). Keywords and dotted names have no pattern: see `classifyWords`.
+ */
 export const allTokens: readonly TokenType[] = [
   WhiteSpace,
   Comment,
   StringLiteral,
   NumberLiteral,
+  Identifier,
   DottedIdentifier,
   ...keywordTokens,
-  Identifier,
   NotEquals,
   LessEquals,
   GreaterEquals,
@@ -184,6 +197,8 @@ export const allTokens: readonly TokenType[] = [
   Comma,
   Pipe,
   AnyToken,
+  ValueToken,
+  FieldToken,
 ];
 
 /** Operator words and symbols of `grammar/operators.json`, by lower-case spelling. */
@@ -199,5 +214,20 @@ export const wordTokens: ReadonlyMap<string, TokenType> = new Map<string, TokenT
   ['>', Greater],
 ]);
 
-/** Tokens that can start a value. */
-export const valueTokens: readonly TokenType[] = [StringLiteral, NumberLiteral];
+const keywordByWord = new Map<string, TokenType>(keywordTokens.map((t) => [t.name.toLowerCase(), t]));
+
+/**
+ * Re-types the words the lexer read as identifiers: keywords (case-insensitively) and dotted 2.0 names. One
+ * lexer pattern for all words plus a map lookup is much faster than a case-insensitive pattern per keyword.
+ */
+export function classifyWords(tokens: IToken[]): void {
+  for (const tok of tokens) {
+    if (tok.tokenType !== Identifier) continue;
+    const image = tok.image;
+    const type = image.includes('.') ? DottedIdentifier : keywordByWord.get(image.toLowerCase());
+    if (type) {
+      tok.tokenType = type;
+      tok.tokenTypeIdx = type.tokenTypeIdx as number;
+    }
+  }
+}
