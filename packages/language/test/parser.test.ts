@@ -1,3 +1,4 @@
+import { Lexer, type TokenType } from 'chevrotain';
 import { describe, expect, it } from 'vitest';
 import {
   type Expr,
@@ -10,6 +11,7 @@ import {
   type Query,
 } from '../src/index.ts';
 import { S1qlParser } from '../src/parser.ts';
+import { allTokens } from '../src/tokens.ts';
 
 function ok(text: string): Query {
   const { ast, diagnostics } = parse(text);
@@ -41,6 +43,9 @@ function shape(e: Expr | null): unknown {
 describe('grammar', () => {
   it('builds with Chevrotain validations on (no ambiguities, no left recursion)', () => {
     expect(() => new S1qlParser({ validate: true })).not.toThrow();
+  });
+  it('has a valid lexer that Chevrotain can optimise (first-character dispatch)', () => {
+    expect(() => new Lexer(allTokens as TokenType[], { ensureOptimizations: true })).not.toThrow();
   });
 });
 
