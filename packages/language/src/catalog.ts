@@ -153,9 +153,17 @@ for (const field of fields) {
   }
 }
 
+/** Names as written -> entry (null: unknown), so the common spellings skip the lower-casing. */
+const byExactName = new Map<string, FieldInfo | null>();
+
 /** The catalog entry for a 1.0 field name or alias, matched case-insensitively. */
 export function lookupField(name: string): FieldInfo | undefined {
-  return byName.get(name.toLowerCase());
+  let found = byExactName.get(name);
+  if (found === undefined) {
+    found = byName.get(name.toLowerCase()) ?? null;
+    if (byExactName.size < 10_000) byExactName.set(name, found);
+  }
+  return found ?? undefined;
 }
 
 /** The 1.0 field whose exact S1QL 2.0 name this is (`src.process.name` -> SrcProcName). */

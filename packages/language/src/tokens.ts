@@ -215,6 +215,8 @@ export const wordTokens: ReadonlyMap<string, TokenType> = new Map<string, TokenT
 ]);
 
 const keywordByWord = new Map<string, TokenType>(keywordTokens.map((t) => [t.name.toLowerCase(), t]));
+/** Words as written -> their type (null: a plain identifier); most words repeat, so this skips the lower-casing. */
+const wordCache = new Map<string, TokenType | null>();
 
 /**
  * Re-types the words the lexer read as identifiers: keywords (case-insensitively) and dotted 2.0 names. One
@@ -224,7 +226,11 @@ export function classifyWords(tokens: IToken[]): void {
   for (const tok of tokens) {
     if (tok.tokenType !== Identifier) continue;
     const image = tok.image;
-    const type = image.includes('.') ? DottedIdentifier : keywordByWord.get(image.toLowerCase());
+    let type = wordCache.get(image);
+    if (type === undefined) {
+      type = (image.includes('.') ? DottedIdentifier : keywordByWord.get(image.toLowerCase())) ?? null;
+      if (wordCache.size < 10_000) wordCache.set(image, type);
+    }
     if (type) {
       tok.tokenType = type;
       tok.tokenTypeIdx = type.tokenTypeIdx as number;
