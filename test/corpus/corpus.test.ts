@@ -25,7 +25,8 @@ const s1ql1 = rows.filter((r) => r.dialect === 's1ql1');
  * parser). The first diagnostic must be there.
  */
 const MALFORMED: Record<string, readonly string[]> = {
-  // Missing ) for the ( at 1:1: reported at the end of the text (130 characters).
+  // Missing ) for the ( at 1:1: reported at the end of the text (130 characters), as a warning with a fix
+  // (SentinelLabs publish this hunt; the group can only close at the end).
   '(TgtProcDisplayName containscis "powershell" and TgtProcCmdLine regexp "`[cdeghijklmopqsuwxyz]" and EventType = "Process Creation"':
     ['1:131 P202'],
   // The ) at column 72 has no (.
@@ -52,10 +53,16 @@ const UNNOTED_MALFORMED: Record<string, string> = {
     '1:73 P205',
 };
 
+/** Errors only: what a valid row must not have. */
 function located(query: string): string[] {
   return parse(query)
     .diagnostics.filter((d) => d.severity === 'error')
     .map((d) => `${d.range.start.line}:${d.range.start.column} ${d.code}`);
+}
+
+/** Every diagnostic, errors and warnings: what a malformed row must have, in place. */
+function reported(query: string): string[] {
+  return parse(query).diagnostics.map((d) => `${d.range.start.line}:${d.range.start.column} ${d.code}`);
 }
 
 describe('the S1QL 1.0 corpus', () => {
@@ -73,16 +80,13 @@ describe('the S1QL 1.0 corpus', () => {
   );
 
   const malformed = s1ql1.filter((r) => r.note?.includes('malformed'));
-  it.each(malformed.map((r) => [r.note, r.query] as const))(
-    'malformed row (%s) is reported where it breaks',
-    (_n, q) => {
-      if (q.startsWith('URL Contains Anycase "appdomain.cloud"')) return; // stated in its own test below
-      const expected = MALFORMED[q];
-      expect(expected, 'every malformed row has a stated position').toBeDefined();
-      const found = located(q);
-      expect(found.slice(0, expected?.length)).toEqual(expected);
-    },
-  );
+  // The long URL chain is stated in its own test below (its position is computed from the text).
+  const stated = malformed.filter((r) => !r.query.startsWith('URL Contains Anycase "appdomain.cloud"'));
+  it.each(stated.map((r) => [r.note, r.query] as const))('malformed row (%s) is reported where it breaks', (_n, q) => {
+    const expected = MALFORMED[q];
+    expect(expected, 'every malformed row has a stated position').toBeDefined();
+    expect(reported(q).slice(0, expected?.length)).toEqual(expected);
+  });
 
   it.each(Object.entries(UNNOTED_MALFORMED))('unnoted malformed row is reported: %s', (q, where) => {
     expect(s1ql1.some((r) => r.query === q)).toBe(true);

@@ -409,13 +409,27 @@ export class S1qlParser extends EmbeddedActionsParser {
               }
               if (!close) {
                 const at = this.outer(inner).end;
-                this.report(
-                  Codes.missingCloseParen,
-                  `Missing ) to close the ( at line ${openRange.start.line}, column ${openRange.start.column}.`,
-                  { start: at, end: at },
-                  undefined,
-                  [{ title: 'Insert )', edits: [{ range: { start: at, end: at }, newText: ')' }] }],
-                );
+                const insert: Fix = { title: 'Insert )', edits: [{ range: { start: at, end: at }, newText: ')' }] };
+                const where = `the ( at line ${openRange.start.line}, column ${openRange.start.column} of the query`;
+                if (this.LA(1).tokenType.name === 'EOF') {
+                  // The group runs to the end: the only place its ) can go. Deep Visibility closes it (SentinelLabs
+                  // publish such a hunt), so this is a warning with a certain fix rather than an error.
+                  this.diagnostics.push({
+                    code: Codes.missingCloseParen,
+                    severity: 'warning',
+                    message: `Missing ) at the end of the query to close ${where}.`,
+                    range: { start: at, end: at },
+                    fix: insert,
+                  });
+                } else {
+                  this.report(
+                    Codes.missingCloseParen,
+                    `Missing ) to close ${where}.`,
+                    { start: at, end: at },
+                    undefined,
+                    [insert],
+                  );
+                }
                 return { ...inner, parenthesized: { start: openRange.start, end: at } };
               }
               return { ...inner, parenthesized: { start: openRange.start, end: this.tokenRange(close).end } };
@@ -595,7 +609,7 @@ export class S1qlParser extends EmbeddedActionsParser {
         if (!close) {
           this.report(
             Codes.missingCloseParen,
-            `Missing ) to close the list opened at line ${start.line}, column ${start.column}.`,
+            `Missing ) to close the list opened at line ${start.line}, column ${start.column} of the query.`,
             { start: end, end },
             undefined,
             [{ title: 'Insert )', edits: [{ range: { start: end, end }, newText: ')' }] }],

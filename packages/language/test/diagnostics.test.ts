@@ -70,12 +70,22 @@ describe('lexical diagnostics', () => {
 });
 
 describe('syntax diagnostics', () => {
-  it('P202 missing ) names where the ( is, and suggests the )', () => {
+  it('P202 missing ) before more text is an error that names where the ( is, and suggests the )', () => {
+    const text = '(A = "1" AND B = "2" , C = "3"';
+    const d = first(text, Codes.missingCloseParen);
+    expect(d.severity).toBe('error');
+    expect(d.message).toContain('line 1, column 1 of the query');
+    expect(d.range.start.column).toBe(21);
+    expect(suggested(text, Codes.missingCloseParen)).toBe('(A = "1" AND B = "2") , C = "3"');
+  });
+
+  it('P202 a group left open at the end of the query is a warning with a certain fix', () => {
     const text = '(A = "1" AND B = "2"';
     const d = first(text, Codes.missingCloseParen);
-    expect(d.message).toContain('line 1, column 1');
+    expect(d.severity).toBe('warning');
     expect(d.range.start.column).toBe(21);
-    expect(suggested(text, Codes.missingCloseParen)).toBe('(A = "1" AND B = "2")');
+    expect(fixed(text, Codes.missingCloseParen)).toBe('(A = "1" AND B = "2")');
+    expect(where(parse('A = "1" AND (B = "2" OR (C = "3"').diagnostics)).toEqual(['1:33 P202', '1:33 P202']);
   });
 
   it('P202 a list without its )', () => {
