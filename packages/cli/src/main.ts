@@ -1,6 +1,7 @@
 /** The `s1ql` command: wires the packages to the contract of design/CLI.md. */
 import { Command, CommanderError } from 'commander';
 import { registerFmt } from './commands/fmt.ts';
+import { registerLint } from './commands/lint.ts';
 import { registerParse } from './commands/parse.ts';
 import { registerStart } from './commands/start.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
@@ -9,7 +10,12 @@ import { type Io, writeLine } from './io.ts';
 type Register = (program: Command, io: Io, done: (code: number) => void) => void;
 
 /** One entry per command; each lives in commands/<name>.ts. */
-const commands: readonly Register[] = [registerParse, registerFmt, registerStart];
+const commands: readonly Register[] = [
+  registerParse,
+  registerFmt,
+  registerStart,
+  registerLint,
+];
 
 /** Runs the CLI and resolves to its exit code; never throws for anything the user did. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {

@@ -1,0 +1,192 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, matchesGlob, relative } from 'node:path';
+import type { Fix, Range } from '@s1ql/language';
+import { parse } from '@s1ql/language';
+import { readYamlValue } from '@s1ql/library';
+import {
+  applyFixes,
+  ConfigError,
+  type FileResult,
+  type LintMessage,
+  lint,
+  loadConfig,
+  type ResolvedConfig,
+  recommended,
+  resolveConfig,
+  toEslintJson,
+  toGithub,
+  toSarif,
+  toStylish,
+  validateConfig,
+} from '@s1ql/lint';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { ExitCode, UsageError } from '../exit-codes.ts';
+import { expandPaths, type Io, readInput, writeLine } from '../io.ts';
+import { type QuerySource, querySource } from '../sources.ts';
+import { parseSource } from './parse.ts';
+
+const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+const CONFIG_NAMES = ['s1ql.config.json', 's1ql.config.yaml', 's1ql.config.yml'];
+const MAX_FIX_PASSES = 10;
+const TOOL_VERSION = '0.1.0';
+
+interface LintOptions {
+  readonly format: string;
+  readonly maxWarnings?: string;
+  readonly fix?: boolean;
+  readonly config?: string;
+}
+
+async function readConfig(options: LintOptions, io: Io): Promise<{ config: ResolvedConfig; dir: string }> {
+  let file = options.config;
+  if (file === undefined) {
+    for (const name of CONFIG_NAMES) {
+      try {
+        await readFile(join(io.cwd, name));
+        file = name;
+        break;
+      } catch {
+        // not there: try the next name
+      }
+    }
+    if (file === undefined) return { config: recommended, dir: io.cwd };
+  }
+  const full = isAbsolute(file) ? file : join(io.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read config ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  const dir = join(full, '..');
+  try {
+    if (/\.ya?ml$/i.test(file)) {
+      let value: unknown;
+      try {
+        value = readYamlValue(text);
+      } catch (error) {
+        throw new ConfigError(`not valid YAML (${error instanceof Error ? error.message : String(error)})`, file);
+      }
+      return { config: resolveConfig(validateConfig(value, file)), dir };
+    }
+    return { config: loadConfig(text, file), dir };
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`invalid config ${error.message}`);
+    throw error;
+  }
+}
+
+function mapFix(fix: Fix, toFile: (r: Range) => Range): Fix {
+  return { ...fix, edits: fix.edits.map((e) => ({ ...e, range: toFile(e.range) })) };
+}
+
+/** Lints a source: the parser's diagnostics (already in file positions) and the rules' findings mapped there. */
+function lintSource(source: QuerySource, config: ResolvedConfig): { messages: LintMessage[]; inQuery: LintMessage[] } {
+  const parsed = parseSource(source);
+  const inQuery = lint({ ast: parsed.ast, diagnostics: [] }, source.text, config);
+  const mapped = inQuery.map((m) => ({
+    ...m,
+    range: source.toFile(m.range),
+    ...(m.fix ? { fix: mapFix(m.fix, source.toFile) } : {}),
+    ...(m.suggestions ? { suggestions: m.suggestions.map((s) => mapFix(s, source.toFile)) } : {}),
+  }));
+  const parserMessages: LintMessage[] = parsed.diagnostics.map((d) => ({ ...d, ruleId: null }));
+  const messages = [...parserMessages, ...mapped].sort(
+    (a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset,
+  );
+  return { messages, inQuery };
+}
+
+/** Applies safe fixes until none is left (or 10 passes), as ESLint does. */
+function fixText(text: string, config: ResolvedConfig) {
+  let current = text;
+  const dropped: { message: LintMessage; reason: string }[] = [];
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const messages = lint(parse(current), current, config);
+    const result = applyFixes(current, messages);
+    if (pass === 0 || result.applied.length === 0) dropped.push(...result.dropped);
+    if (result.applied.length === 0) break;
+    current = result.output;
+  }
+  return { output: current, dropped };
+}
+
+export function registerLint(program: Command, io: Io, done: (code: number) => void): void {
+  program
+    .command('lint')
+    .description('Lint queries: correctness, suspicious patterns, performance and style (ESLint-like output)')
+    .option('--format <format>', 'stylish, json (ESLint shape), sarif or github', 'stylish')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+    .option('--fix', 'write safe fixes back to the files (with -, print the fixed query on stdout)')
+    .option('--config <file>', 's1ql.config.json / .yaml (default: the one in the current directory, if any)')
+    .argument('<input...>', 'files, directories (*.s1ql, *.yml, *.yaml) or - for standard input')
+    .action(async (inputs: string[], options: LintOptions) => {
+      if (!(FORMATS as readonly string[]).includes(options.format)) {
+        throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${options.format}`);
+      }
+      let maxWarnings = -1;
+      if (options.maxWarnings !== undefined) {
+        if (!/^\d+$/.test(options.maxWarnings)) {
+          throw new UsageError(`--max-warnings must be a whole number, not ${options.maxWarnings}`);
+        }
+        maxWarnings = Number(options.maxWarnings);
+      }
+      const { config, dir } = await readConfig(options, io);
+      const results: FileResult[] = [];
+      for (const path of await expandPaths(inputs, io)) {
+        const full = isAbsolute(path) ? path : join(io.cwd, path);
+        // Overrides and exclusions name files relative to the configuration file.
+        const rel = path === '-' ? '-' : relative(dir, full).split('\\').join('/');
+        const fileConfig = resolveConfig(config.config, rel, { matchGlob: (p, g) => matchesGlob(p, g) });
+        let source = querySource(await readInput(path, io));
+        if (options.fix) {
+          const { output, dropped } = fixText(source.text, fileConfig);
+          for (const { message, reason } of dropped) {
+            const at = source.toFile(message.range).start;
+            writeLine(
+              io.stderr,
+              `${source.file}:${at.line}:${at.column}: fix of ${message.ruleId} not applied: ${reason}`,
+            );
+          }
+          if (path === '-') {
+            io.stdout.write(output);
+            source = { ...source, text: output };
+          } else if (output !== source.text) {
+            await writeFile(full, source.replaceQuery ? source.replaceQuery(output) : output, 'utf8');
+            source = querySource(await readInput(path, io));
+          }
+        }
+        const { messages } = lintSource(source, fileConfig);
+        results.push({ filePath: source.file, messages, source: await fileText(source, path, io) });
+      }
+      // With --fix on standard input the fixed query owns stdout, so the report goes to stderr.
+      const out = options.fix && inputs.includes('-') ? io.stderr : io.stdout;
+      switch (options.format) {
+        case 'json':
+          writeLine(out, JSON.stringify(toEslintJson(results)));
+          break;
+        case 'sarif':
+          writeLine(out, JSON.stringify(toSarif(results, TOOL_VERSION), null, 2));
+          break;
+        case 'github':
+          out.write(toGithub(results));
+          break;
+        default:
+          out.write(toStylish(results, { color: out.isTTY ? pc : false }));
+      }
+      let errors = 0;
+      let warnings = 0;
+      for (const r of results) for (const m of r.messages) m.severity === 'error' ? errors++ : warnings++;
+      if (errors === 0 && maxWarnings >= 0 && warnings > maxWarnings) {
+        writeLine(io.stderr, `s1ql: too many warnings (${warnings}; maximum: ${maxWarnings}).`);
+      }
+      done(errors > 0 || (maxWarnings >= 0 && warnings > maxWarnings) ? ExitCode.problems : ExitCode.ok);
+    });
+}
+
+/** The whole file's text (for code frames and fix offsets); for a .s1ql file it is the query itself. */
+async function fileText(source: QuerySource, path: string, io: Io): Promise<string> {
+  if (path === '-' || !source.replaceQuery) return source.text;
+  return (await readInput(path, io)).text;
+}

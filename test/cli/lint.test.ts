@@ -1,0 +1,163 @@
+/** `s1ql lint` end to end: the real CLI in a subprocess, on temporary files. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+
+// ajv-formats is CommonJS: under nodenext its default import is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(repo, 'packages/cli/src/bin.ts');
+
+function s1ql(args: readonly string[], options: { cwd?: string; input?: string } = {}) {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? repo,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 's1ql-lint-'));
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(dir, name);
+    spawnSync('mkdir', ['-p', join(path, '..')]);
+    writeFileSync(path, text);
+  }
+  return dir;
+}
+
+const CLEAN = 'EventType = "Process Creation" AND TgtProcName In AnyCase ("mimikatz.exe")\n';
+const WARN = 'EventType = "IP Connect" AND DstPort = 4444\n';
+const ERROR = 'EventType = "Proccess Creation" AND TgtProcName In AnyCase ("a.exe")\n';
+
+describe('s1ql lint', () => {
+  it('exits 0 on a clean file, 1 on errors, 2 on usage errors', () => {
+    const dir = tempDir({ 'clean.s1ql': CLEAN, 'error.s1ql': ERROR });
+    expect(s1ql(['lint', join(dir, 'clean.s1ql')])).toMatchObject({ code: 0, stdout: '' });
+    const bad = s1ql(['lint', join(dir, 'error.s1ql')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('1:13  error    "Proccess Creation" is not a valid EventType value');
+    expect(bad.stdout).toContain('invalid-enum-value');
+    expect(s1ql(['lint', join(dir, 'missing.s1ql')]).code).toBe(2);
+    expect(s1ql(['lint', '--format', 'xml', join(dir, 'clean.s1ql')]).code).toBe(2);
+    expect(s1ql(['lint', '--max-warnings', 'many', join(dir, 'clean.s1ql')]).code).toBe(2);
+    expect(s1ql(['lint', '--bogus', join(dir, 'clean.s1ql')]).code).toBe(2);
+  });
+
+  it('counts warnings against --max-warnings', () => {
+    const dir = tempDir({ 'warn.s1ql': WARN });
+    const file = join(dir, 'warn.s1ql');
+    expect(s1ql(['lint', file]).code).toBe(0);
+    expect(s1ql(['lint', '--max-warnings', '1', file]).code).toBe(0);
+    const over = s1ql(['lint', '--max-warnings', '0', file]);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toContain('too many warnings (1; maximum: 0)');
+  });
+
+  it('prints ESLint-shaped JSON', () => {
+    const dir = tempDir({ 'error.s1ql': ERROR });
+    const r = s1ql(['lint', '--format', 'json', 'error.s1ql'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const [file] = JSON.parse(r.stdout);
+    expect(file).toMatchObject({ filePath: 'error.s1ql', errorCount: 1, warningCount: 0 });
+    expect(file.messages[0]).toMatchObject({
+      ruleId: 'invalid-enum-value',
+      severity: 2,
+      line: 1,
+      column: 13,
+      endLine: 1,
+      endColumn: 32,
+      fix: { range: [12, 31], text: '"Process Creation"' },
+    });
+  });
+
+  it('prints SARIF 2.1.0 that validates against the official schema', () => {
+    const dir = tempDir({ 'hunts/error.s1ql': ERROR, 'hunts/warn.s1ql': WARN });
+    const r = s1ql(['lint', '--format', 'sarif', 'hunts'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(r.stdout);
+    // The file declares draft-04, whose keywords it uses are read the same by Ajv's default draft-07.
+    const {
+      $schema: _draft,
+      id,
+      ...schema
+    } = JSON.parse(readFileSync('/work/shared/data/sarif/sarif-schema-2.1.0.json', 'utf8'));
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile({ ...schema, $id: id });
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const run = sarif.runs[0];
+    expect(run.tool.driver.name).toBe('s1ql');
+    const result = run.results.find((x: { ruleId: string }) => x.ruleId === 'invalid-enum-value');
+    expect(run.tool.driver.rules[result.ruleIndex].id).toBe('invalid-enum-value');
+    expect(result.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'hunts/error.s1ql' },
+      region: { startLine: 1, startColumn: 13, endLine: 1, endColumn: 32 },
+    });
+    expect(result.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toBe('"Process Creation"');
+  });
+
+  it('prints GitHub annotations', () => {
+    const dir = tempDir({ 'warn.s1ql': WARN });
+    const r = s1ql(['lint', '--format', 'github', 'warn.s1ql'], { cwd: dir });
+    expect(r.stdout).toBe(
+      '::warning file=warn.s1ql,line=1,col=40,endLine=1,endColumn=44,title=bare-number::Write the number 4444 quoted: "4444".\n',
+    );
+  });
+
+  it('--fix writes safe fixes, reports what remains; with - prints the fixed query', () => {
+    const dir = tempDir({ 'fix.s1ql': 'EventType = "Proccess Creation" and TgtProcName = "a" OR TgtProcName = "b"' });
+    const r = s1ql(['lint', '--fix', '--format', 'json', 'fix.s1ql'], { cwd: dir });
+    expect(readFileSync(join(dir, 'fix.s1ql'), 'utf8')).toBe(
+      '(EventType = "Process Creation" and TgtProcName = "a") OR TgtProcName = "b"',
+    );
+    const [file] = JSON.parse(r.stdout);
+    expect(file.messages.map((m: { ruleId: string }) => m.ruleId)).toContain('broad-query');
+    expect(file.messages.map((m: { ruleId: string }) => m.ruleId)).not.toContain('invalid-enum-value');
+    const stdin = s1ql(['lint', '--fix', '-'], { cwd: dir, input: 'EventType = "IP Connect" AND DstPort = 4444' });
+    expect(stdin.stdout).toBe('EventType = "IP Connect" AND DstPort = "4444"');
+    expect(stdin.code).toBe(0);
+  });
+
+  it('reads s1ql.config.json from the current directory: rules, overrides and exclusions', () => {
+    const dir = tempDir({
+      's1ql.config.json': JSON.stringify({
+        rules: { 'bare-number': 'error' },
+        overrides: [{ files: ['legacy/**'], rules: { 'bare-number': 'off' } }],
+        exclusions: [
+          { file: 'broad.s1ql', rule: 'broad-query', reason: 'sweeps every event on purpose' },
+          { file: 'clean.s1ql', rule: 'short-substring', reason: 'no longer needed' },
+        ],
+      }),
+      'warn.s1ql': WARN,
+      'legacy/warn.s1ql': WARN,
+      'broad.s1ql': 'TgtProcName In AnyCase ("x.exe")',
+      'clean.s1ql': CLEAN,
+    });
+    expect(s1ql(['lint', 'warn.s1ql'], { cwd: dir }).code).toBe(1);
+    expect(s1ql(['lint', 'legacy/warn.s1ql'], { cwd: dir })).toMatchObject({ code: 0, stdout: '' });
+    expect(s1ql(['lint', 'broad.s1ql'], { cwd: dir })).toMatchObject({ code: 0, stdout: '' });
+    const unused = s1ql(['lint', '--format', 'json', 'clean.s1ql'], { cwd: dir });
+    expect(JSON.parse(unused.stdout)[0].messages[0]).toMatchObject({ ruleId: 'unused-exclusion', severity: 1 });
+  });
+
+  it('exits 2 with the place of the mistake for an invalid config', () => {
+    const dir = tempDir({
+      'bad.json': JSON.stringify({ exclusions: [{ file: 'a.s1ql', rule: 'broad-query' }] }),
+      'a.s1ql': CLEAN,
+    });
+    const r = s1ql(['lint', '--config', 'bad.json', 'a.s1ql'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad.json.exclusions[0].reason');
+  });
+});
