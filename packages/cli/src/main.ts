@@ -1,5 +1,6 @@
 /** The `s1ql` command: wires the packages to the contract of design/CLI.md. */
 import { Command, CommanderError } from 'commander';
+import { registerCheck } from './commands/check.ts';
 import { registerFmt } from './commands/fmt.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerParse } from './commands/parse.ts';
@@ -14,6 +15,7 @@ const commands: readonly Register[] = [
   registerParse,
   registerFmt,
   registerStart,
+  registerCheck,
   registerLint,
 ];
 

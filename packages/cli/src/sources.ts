@@ -3,6 +3,7 @@
  * library package, which maps positions in the query back to the YAML file.
  */
 import type { Diagnostic, Position, Range } from '@s1ql/language';
+import { HuntCodes, readHunt } from '@s1ql/library';
 import type { Input } from './io.ts';
 
 export interface QuerySource {
@@ -23,8 +24,26 @@ export function isYaml(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
+/** The findings that stop a YAML hunt's query from being read; metadata findings are `s1ql check`'s business. */
+const READING_PROBLEMS: ReadonlySet<string> = new Set([HuntCodes.yamlSyntax, HuntCodes.missingQuery]);
+
 export function querySource(input: Input): QuerySource {
-  return { file: input.path, text: input.text, toFile: identity, fileDiagnostics: [] };
+  if (!isYaml(input.path)) return { file: input.path, text: input.text, toFile: identity, fileDiagnostics: [] };
+  const hunt = readHunt(input.text, input.path);
+  const fileDiagnostics = hunt.diagnostics.filter((d) => READING_PROBLEMS.has(d.code));
+  const query = hunt.query;
+  if (!query) {
+    // Nothing to parse: an empty query, its (empty) diagnostics placed at the start of the file.
+    const start = { offset: 0, line: 1, column: 1 };
+    return { file: input.path, text: '', toFile: () => ({ start, end: start }), fileDiagnostics };
+  }
+  return {
+    file: input.path,
+    text: query.text,
+    toFile: query.toFile,
+    fileDiagnostics,
+    replaceQuery: hunt.replaceQuery,
+  };
 }
 
 export function shiftPosition(p: Position, by: Position): Position {

@@ -26,7 +26,8 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
       if (!Number.isInteger(width) || width < 20) throw new UsageError('--width must be a whole number of at least 20');
       let problems = 0;
       for (const path of await expandPaths(inputs, io)) {
-        const source = querySource(await readInput(path, io));
+        const input = await readInput(path, io);
+        const source = querySource(input);
         const { ast, diagnostics } = parseSource(source);
         const errors = diagnostics.filter((d) => d.severity === 'error');
         if (errors.length > 0) {
@@ -37,7 +38,8 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
         }
         const formatted = print(ast, { width });
         const newText = source.replaceQuery ? source.replaceQuery(formatted) : `${formatted}\n`;
-        const changed = newText !== source.text;
+        // Compare with the whole file: for a YAML hunt, source.text is only its query.
+        const changed = newText !== input.text;
         if (options.check) {
           if (changed) {
             writeLine(io.stderr, `${source.file}: would reformat`);

@@ -1,0 +1,248 @@
+/**
+ * `s1ql check`'s core: every hunt's own findings (metadata, parse, lint, hunt tests) plus the checks across files
+ * (duplicate ids, titles and file names). Every finding is in file positions (line and column in the YAML file).
+ */
+import { compile as engineCompile } from '@s1ql/engine';
+import { type Diagnostic, type Predicate, parse, type Range, type Severity } from '@s1ql/language';
+import { lint as lintQuery, type ResolvedConfig } from '@s1ql/lint';
+import { HuntCodes } from './codes.ts';
+import type { Hunt, HuntQuery, HuntTestEvent } from './read-hunt.ts';
+
+/** A finding with the rule behind it: a lint rule id, an H5xx code for the library's own, `null` for the parser's. */
+export interface CheckMessage extends Diagnostic {
+  readonly ruleId: string | null;
+}
+
+export interface CheckedFile {
+  readonly filePath: string;
+  readonly messages: readonly CheckMessage[];
+}
+
+export interface CheckResult {
+  readonly files: readonly CheckedFile[];
+  readonly errorCount: number;
+  readonly warningCount: number;
+  /** Hunt-test events evaluated, and how many of them failed. */
+  readonly testsRun: number;
+  readonly testsFailed: number;
+  /** Hunts whose tests could not run (engine missing, query errors, non-1.0 dialect). */
+  readonly testsNotRun: number;
+}
+
+export interface CheckOptions {
+  /** The lint configuration for a file (default: the lint package's recommended rules). */
+  readonly lintConfig?: (fileName: string) => ResolvedConfig;
+  /** `null` leaves the query unlinted (parse diagnostics only). */
+  readonly lint?: typeof lintQuery | null;
+  /** `null` stands for "no engine": hunt tests are then reported as not run (H514), never as passed. */
+  readonly compile?: typeof engineCompile | null;
+}
+
+const byPosition = (a: CheckMessage, b: CheckMessage): number =>
+  a.range.start.line - b.range.start.line ||
+  a.range.start.column - b.range.start.column ||
+  (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
+export function checkLibrary(hunts: readonly Hunt[], options: CheckOptions = {}): CheckResult {
+  const lint = options.lint === null ? undefined : (options.lint ?? lintQuery);
+  const compile = options.compile === null ? undefined : (options.compile ?? engineCompile);
+  const perFile = new Map<Hunt, CheckMessage[]>();
+  let testsRun = 0;
+  let testsFailed = 0;
+  let testsNotRun = 0;
+
+  for (const hunt of hunts) {
+    const messages: CheckMessage[] = hunt.diagnostics.map((d) => ({ ...d, ruleId: d.code }));
+    perFile.set(hunt, messages);
+    const own = (code: string, severity: Severity, message: string, range: Range): void => {
+      messages.push({ code, severity, message, range, ruleId: code });
+    };
+    const query = hunt.query;
+    const hasTests = hunt.tests !== undefined && hunt.tests.match.length + hunt.tests.noMatch.length > 0;
+    if (!query) {
+      if (hasTests) testsNotRun++;
+      continue;
+    }
+    if (hunt.dialect !== 's1ql1') {
+      own(
+        HuntCodes.dialectNotChecked,
+        'info',
+        `dialect ${hunt.dialect}: the query was not parsed, linted or tested (only S1QL 1.0 is checked)`,
+        hunt.keyRange('dialect'),
+      );
+      if (hasTests) testsNotRun++;
+      continue;
+    }
+    const parsed = parse(query.text);
+    const found: readonly CheckMessage[] = lint
+      ? lint(parsed, query.text, options.lintConfig?.(hunt.fileName))
+      : parsed.diagnostics.map((d) => ({ ...d, ruleId: null }));
+    const used = new Set<number>();
+    for (const m of found) {
+      // An exclusion names a lint rule (id or code); parse errors (ruleId null) cannot be excluded.
+      const i = m.ruleId === null ? -1 : hunt.exclusions.findIndex((e) => e.rule === m.ruleId || e.rule === m.code);
+      if (i >= 0) {
+        used.add(i);
+        continue;
+      }
+      messages.push(mapToFile(m, query));
+    }
+    hunt.exclusions.forEach((e, i) => {
+      if (used.has(i)) return;
+      own(
+        HuntCodes.unusedExclusion,
+        'warning',
+        `The lint exclusion of "${e.rule}" excluded nothing: remove it`,
+        e.range,
+      );
+    });
+    if (!hasTests || !hunt.tests) continue;
+    const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
+    if (!compile) {
+      testsNotRun++;
+      own(
+        HuntCodes.testsNotRun,
+        'info',
+        'Hunt tests not run: the query engine is not available',
+        hunt.keyRange('tests'),
+      );
+      continue;
+    }
+    if (syntaxErrors) {
+      testsNotRun++;
+      own(HuntCodes.testsNotRun, 'info', 'Hunt tests not run: the query has syntax errors', hunt.keyRange('tests'));
+      continue;
+    }
+    const compiled = compile(parsed.ast);
+    if (!compiled.ok) {
+      testsNotRun++;
+      const why = compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ');
+      own(
+        HuntCodes.testsNotRun,
+        'info',
+        `Hunt tests not run: the query cannot be evaluated (${why})`,
+        hunt.keyRange('tests'),
+      );
+      continue;
+    }
+    const run = (events: readonly HuntTestEvent[], expected: boolean, key: string): void => {
+      events.forEach((t, index) => {
+        testsRun++;
+        const { matched, decidedBy } = compiled.query.explain(t.event);
+        if (matched === expected) return;
+        testsFailed++;
+        const outcome = expected ? 'did not match' : 'matched';
+        own(
+          HuntCodes.testFailed,
+          'error',
+          `Hunt test failed: tests.${key}[${index}] ${outcome}${describeClause(decidedBy, query)}`,
+          t.range,
+        );
+      });
+    };
+    run(hunt.tests.match, true, 'match');
+    run(hunt.tests.noMatch, false, 'no_match');
+  }
+
+  checkDuplicates(hunts, perFile);
+
+  let errorCount = 0;
+  let warningCount = 0;
+  const files: CheckedFile[] = [];
+  for (const hunt of hunts) {
+    const messages = (perFile.get(hunt) ?? []).sort(byPosition);
+    for (const m of messages) {
+      if (m.severity === 'error') errorCount++;
+      else if (m.severity === 'warning') warningCount++;
+    }
+    files.push({ filePath: hunt.fileName, messages });
+  }
+  return { files, errorCount, warningCount, testsRun, testsFailed, testsNotRun };
+}
+
+function mapToFile(m: CheckMessage, query: HuntQuery): CheckMessage {
+  const mapEdits = <T extends { readonly edits: readonly { readonly range: Range; readonly newText: string }[] }>(
+    fix: T,
+  ): T => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: query.toFile(e.range) })) });
+  return {
+    ...m,
+    range: query.toFile(m.range),
+    ...(m.fix ? { fix: mapEdits(m.fix) } : {}),
+    ...(m.suggestions ? { suggestions: m.suggestions.map(mapEdits) } : {}),
+  };
+}
+
+function describeClause(predicate: Predicate | null, query: HuntQuery): string {
+  if (!predicate) return '';
+  const clause = query.text.slice(predicate.range.start.offset, predicate.range.end.offset).replace(/\s+/g, ' ');
+  const at = query.toFile(predicate.range).start;
+  return `; decided by \`${clause}\` (line ${at.line}, column ${at.column})`;
+}
+
+function baseName(fileName: string): string {
+  const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+  return base.replace(/\.(s1ql|ya?ml)$/i, '').toLowerCase();
+}
+
+const FILE_START: Range = {
+  start: { offset: 0, line: 1, column: 1 },
+  end: { offset: 0, line: 1, column: 1 },
+};
+
+/** The same id, title (case-insensitive) or file name (case-insensitive, extension ignored) twice: an error at each. */
+function checkDuplicates(hunts: readonly Hunt[], perFile: Map<Hunt, CheckMessage[]>): void {
+  const group = (
+    key: (h: Hunt) => string | undefined,
+    code: string,
+    what: (h: Hunt) => string,
+    where: (h: Hunt) => Range,
+  ): void => {
+    const seen = new Map<string, Hunt[]>();
+    for (const h of hunts) {
+      const k = key(h);
+      if (k === undefined) continue;
+      const list = seen.get(k);
+      if (list) list.push(h);
+      else seen.set(k, [h]);
+    }
+    for (const list of seen.values()) {
+      if (list.length < 2) continue;
+      for (const h of list) {
+        // Name at most a few of the others: a library with thousands of copies must not get quadratic messages.
+        const others = list
+          .filter((o) => o !== h)
+          .slice(0, 3)
+          .map((o) => {
+            const p = where(o).start;
+            return `${o.fileName}:${p.line}:${p.column}`;
+          });
+        const more = list.length - 1 - others.length;
+        perFile.get(h)?.push({
+          code,
+          severity: 'error',
+          message: `${what(h)} is also used by ${others.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+          range: where(h),
+          ruleId: code,
+        });
+      }
+    }
+  };
+  group(
+    (h) => h.id,
+    HuntCodes.duplicateId,
+    (h) => `The id "${h.id}"`,
+    (h) => h.keyRange('id'),
+  );
+  group(
+    (h) => h.title?.toLowerCase(),
+    HuntCodes.duplicateTitle,
+    (h) => `The title "${h.title}"`,
+    (h) => h.keyRange('title'),
+  );
+  group(
+    (h) => baseName(h.fileName),
+    HuntCodes.duplicateFileName,
+    (h) => `The file name "${baseName(h.fileName)}"`,
+    () => FILE_START,
+  );
+}

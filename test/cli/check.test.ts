@@ -1,0 +1,170 @@
+/** `s1ql check` end to end: the real CLI in a subprocess, from the repository root. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const SENTINELLABS = '/work/shared/data/sentinellabs-s1ql-queries/Queries';
+
+function s1ql(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['packages/cli/src/bin.ts', ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface EslintFile {
+  filePath: string;
+  messages: { ruleId: string | null; severity: number; message: string; line: number; column: number }[];
+}
+
+function findings(stdout: string): string[] {
+  const files = JSON.parse(stdout) as EslintFile[];
+  return files.flatMap((f) =>
+    f.messages.map((m) => `${f.filePath.split('/').slice(-2).join('/')}:${m.line}:${m.column} ${m.ruleId ?? 'parser'}`),
+  );
+}
+
+describe('s1ql check', () => {
+  it('examples/hunts is clean (exit 0, no findings)', () => {
+    const r = s1ql('check', '--format', 'json', 'examples/hunts');
+    expect(findings(r.stdout)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/hunts checked: 0 errors, 0 warnings; hunt tests: \d+ run, 0 failed, 0 hunts not run/);
+  });
+
+  it("SentinelLabs' Queries folder checks as it is with no errors; its open parenthesis is a warning in the YAML file", () => {
+    const r = s1ql('check', '--format', 'json', SENTINELLABS);
+    expect(r.code).toBe(0);
+    const files = JSON.parse(r.stdout) as EslintFile[];
+    const located = (severity: number) =>
+      files.flatMap((f) =>
+        f.messages
+          .filter((m) => m.severity === severity)
+          .map((m) => `${f.filePath.split('/').pop()}:${m.line}:${m.column} ${m.ruleId ?? m.message}`),
+      );
+    expect(located(2)).toEqual([]);
+    // powershell_unnecessary_escaping.yml line 6 is `query: (TgtProcDisplayName ...` with no closing parenthesis;
+    // 7 + 130 characters long, so the end of the query is column 138.
+    expect(located(1).filter((w) => w.startsWith('powershell_unnecessary_escaping.yml:6:138 '))).toHaveLength(1);
+    const messages = files.flatMap((f) => f.messages.map((m) => m.ruleId));
+    expect(messages.filter((id) => id?.startsWith('H5') && id !== 'H507')).toEqual([]);
+  });
+
+  describe('planted mistakes in a copy of the examples', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's1ql-check-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    cpSync(join(root, 'examples/hunts'), dir, { recursive: true });
+    const edit = (file: string, from: string, to: string) => {
+      const path = join(dir, file);
+      const text = readFileSync(path, 'utf8');
+      if (!text.includes(from)) throw new Error(`${file} does not contain ${from}`);
+      writeFileSync(path, text.replace(from, to));
+    };
+    // Lines and columns below were counted by hand in the edited files.
+    // certutil-download.yml line 9: `  AND TgtProcCmdLine Contains AnyCase "urlcache"` -> unknown field at 9:7.
+    edit(
+      'windows/certutil-download.yml',
+      'AND TgtProcCmdLine Contains AnyCase "urlcache"',
+      'AND TgtProcCmdLin Contains AnyCase "urlcache"',
+    );
+    // rdp-admin-logon.yml line 8: `  AND LoginType = "REMOTE_INTERACTIVE"` -> misspelt enum value at 8:19.
+    edit('windows/rdp-admin-logon.yml', 'LoginType = "REMOTE_INTERACTIVE"', 'LoginType = "REMOTE_INTERACTVE"');
+    // net-user-add.yml: query line 7 gains a `)` with no `(`: `  EventType = "Process Creation")`, the `)` at 7:33.
+    edit('windows/net-user-add.yml', '  EventType = "Process Creation"', '  EventType = "Process Creation")');
+    // mshta-inline-script.yml takes the id of regsvr32-squiblydoo.yml (`id:` on line 21 and line 22).
+    edit('windows/mshta-inline-script.yml', 'id: S1H-0008', 'id: S1H-0009');
+    // bitsadmin-download.yml: tags line 16 `  - mitre.T1197` -> bad ATT&CK id at 16:5.
+    edit('windows/bitsadmin-download.yml', '  - mitre.T1197', '  - mitre.T99999');
+    // vssadmin-delete-shadows.yml: last_update (line 11, value at column 14) before created_date.
+    edit('windows/vssadmin-delete-shadows.yml', 'last_update: 2024-03-11', 'last_update: 11-Feb-2024');
+    // wmic-process-call-create.yml: the match event no longer matches (its item starts at 24:7, `    - endpointOs`).
+    edit(
+      'windows/wmic-process-call-create.yml',
+      'wmic /node:10.0.4.21 process call create',
+      'wmic /node:10.0.4.21 process list',
+    );
+    // unsigned-driver-load.yml: an unclosed flow sequence on tags line 15; YAML notices at the next item, 16:3.
+    edit('windows/unsigned-driver-load.yml', '  - mitre.T1068\n', '  - [mitre.T1068\n');
+
+    const r = s1ql('check', '--format', 'json', dir);
+    const all = findings(r.stdout);
+
+    it('exits 1', () => {
+      expect(r.code).toBe(1);
+    });
+    it.each([
+      ['unknown field', 'windows/certutil-download.yml:9:7 unknown-field'],
+      ['misspelt enum value', 'windows/rdp-admin-logon.yml:8:19 invalid-enum-value'],
+      ['broken parenthesis', 'windows/net-user-add.yml:7:33 parser'],
+      ['duplicate id (first place)', 'windows/mshta-inline-script.yml:21:1 H510'],
+      ['duplicate id (second place)', 'windows/regsvr32-squiblydoo.yml:22:1 H510'],
+      ['bad ATT&CK id', 'windows/bitsadmin-download.yml:16:5 H504'],
+      ['last_update before created_date', 'windows/vssadmin-delete-shadows.yml:11:14 H505'],
+      ['failing hunt test', 'windows/wmic-process-call-create.yml:24:7 H513'],
+      ['unreadable YAML', 'windows/unsigned-driver-load.yml:16:3 H501'],
+    ])('reports the %s', (_what, expected) => {
+      expect(all).toContain(expected);
+    });
+    it('reports nothing else but the consequences: broken queries fail or skip their hunt tests', () => {
+      expect(all.filter((f) => !f.endsWith(' H513') && !f.endsWith(' H514'))).toHaveLength(8);
+      // The unknown field and the misspelt value make the match events (item on line 26) fail; the syntax error
+      // leaves net-user-add's tests (line 22) not run.
+      expect(all.filter((f) => f.endsWith(' H513') || f.endsWith(' H514')).sort()).toEqual([
+        'windows/certutil-download.yml:26:7 H513',
+        'windows/net-user-add.yml:22:1 H514',
+        'windows/rdp-admin-logon.yml:26:7 H513',
+        'windows/wmic-process-call-create.yml:24:7 H513',
+      ]);
+    });
+  });
+
+  it('exit 2 on usage errors', () => {
+    expect(s1ql('check', '--format', 'xml', 'examples/hunts').code).toBe(2);
+    expect(s1ql('check', 'no/such/dir').code).toBe(2);
+  });
+
+  it('--max-warnings turns warnings into exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's1ql-check-w-'));
+    try {
+      cpSync(join(root, 'examples/hunts/windows/certutil-download.yml'), join(dir, 'c.yml'));
+      const path = join(dir, 'c.yml');
+      writeFileSync(path, `${readFileSync(path, 'utf8')}x-owner: soc-team\n`);
+      expect(s1ql('check', dir).code).toBe(0);
+      expect(s1ql('check', '--max-warnings', '0', dir).code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('parse and fmt on a YAML hunt map positions into the YAML file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 's1ql-yaml-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'h.yml');
+  // The unexpected `§` is on line 4, column 9 (`    AND § = 1`).
+  writeFileSync(file, 'title: t\nquery: |\n  EventType = "Process Creation"\n    AND § = 1\nid: x\n');
+
+  it('parse', () => {
+    const r = s1ql('parse', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:4:9: error L101`);
+  });
+  it('fmt --check refuses it at the same place, and accepts a canonical hunt', () => {
+    const r = s1ql('fmt', '--check', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:4:9: error L101`);
+    expect(s1ql('fmt', '--check', 'examples/hunts').code).toBe(0);
+  });
+  it('fmt --write rewrites only the query, as a block scalar', () => {
+    const other = join(dir, 'w.yml');
+    writeFileSync(
+      other,
+      '# keep me\ntitle: t  # and me\nquery: eventtype = "Process Creation" and tgtprocname in anycase ("a.exe")\nid: x\n',
+    );
+    expect(s1ql('fmt', '--write', other).code).toBe(0);
+    expect(readFileSync(other, 'utf8')).toBe(
+      '# keep me\ntitle: t  # and me\nquery: EventType = "Process Creation" AND TgtProcName In AnyCase ("a.exe")\nid: x\n',
+    );
+  });
+});
