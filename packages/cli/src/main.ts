@@ -1,6 +1,7 @@
 /** The `s1ql` command: wires the packages to the contract of design/CLI.md. */
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.ts';
+import { registerEmulator } from './commands/emulator.ts';
 import { registerFmt } from './commands/fmt.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerParse } from './commands/parse.ts';
@@ -17,6 +18,7 @@ const commands: readonly Register[] = [
   registerStart,
   registerCheck,
   registerLint,
+  registerEmulator,
 ];
 
 /** Runs the CLI and resolves to its exit code; never throws for anything the user did. */

@@ -1,0 +1,408 @@
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile } from '@s1ql/engine';
+import { parse } from '@s1ql/language';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTelemetry, type EmulatorHandle, type EmulatorOptions, NGINX_429, startEmulator } from '../src/index.ts';
+import { allEvents, call, END, FROM, initBody, initQuery, TO, TOKEN, waitDone } from './helpers.ts';
+
+let emu: EmulatorHandle | undefined;
+afterEach(async () => {
+  await emu?.close();
+  emu = undefined;
+});
+
+async function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  emu = await startEmulator({ events: 5000, endMs: END, rateLimits: 'off', queryDurationMs: 20, ...options });
+  return emu;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('endpoints and envelopes', () => {
+  it('serves system/status and api-token-details', async () => {
+    const e = await start({ tokenCreatedAt: '2026-01-01T00:00:00Z', tokenExpiresAt: '2027-01-01T00:00:00Z' });
+    const health = await call(e, 'GET', 'system/status');
+    expect(health.status).toBe(200);
+    expect(health.json).toEqual({ data: { health: 'ok' } });
+    const details = await call(e, 'POST', 'users/api-token-details', { data: { apiToken: TOKEN } });
+    expect(details.json).toEqual({
+      data: { createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2027-01-01T00:00:00.000Z' },
+    });
+  });
+
+  it('runs init → status → events and returns every match exactly once across pages', async () => {
+    const e = await start();
+    const query = 'EventType = "Process Creation" AND EndpointOS = "windows"';
+    const id = await initQuery(e, query);
+    expect(id).toMatch(/^q[0-9a-f]{32}$/);
+    const states = await waitDone(e, id);
+    expect(states.at(-1)).toBe('FINISHED');
+    const { events, pages, total } = await allEvents(e, id, 37);
+    // The engine run directly over the same generator is the reference.
+    const { ast } = parse(query);
+    const compiled = compile(ast);
+    if (!compiled.ok) throw new Error('compile');
+    const telemetry = e.telemetry;
+    if (!telemetry) throw new Error('no telemetry');
+    const expected = [...telemetry].filter((x) => compiled.query.test(x)).map((x) => x.id);
+    expect(expected.length).toBeGreaterThan(100);
+    expect(events.map((x) => x.id)).toEqual(expected);
+    expect(total).toBe(expected.length);
+    expect(pages).toBe(Math.ceil(expected.length / 37));
+  });
+
+  it('pages with the default size of 10 and reports nextCursor null on the last page', async () => {
+    const e = await start();
+    const id = await initQuery(e, 'DnsRequest ContainsCIS "avsvmcloud.com"');
+    await waitDone(e, id);
+    const got = await call(e, 'GET', `dv/events?queryId=${id}`);
+    expect(got.json).toMatchObject({ pagination: { nextCursor: null, totalItems: 1 } });
+    expect((got.json as { data: unknown[] }).data).toHaveLength(1);
+    const many = await initQuery(e, 'ObjectType = "file"');
+    await waitDone(e, many);
+    const page = (await call(e, 'GET', `dv/events?queryId=${many}`)).json as {
+      data: unknown[];
+      pagination: { nextCursor: string };
+    };
+    expect(page.data).toHaveLength(10);
+    // Cursors are base64 with padding: they only round-trip URL-encoded.
+    expect(page.pagination.nextCursor).toMatch(/=$/);
+  });
+
+  it('filters dv/events/{type} by object type', async () => {
+    const e = await start();
+    const id = await initQuery(e, 'EndpointName = "FIN-WS-07"');
+    await waitDone(e, id);
+    const all = await allEvents(e, id);
+    const files = await allEvents(e, id, 50, 'file');
+    expect(files.events.length).toBeGreaterThan(0);
+    expect(files.events.every((x) => x.objectType === 'file')).toBe(true);
+    expect(files.events.map((x) => x.id)).toEqual(all.events.filter((x) => x.objectType === 'file').map((x) => x.id));
+    expect((await call(e, 'GET', `dv/events/nonsense?queryId=${id}`)).status).toBe(400);
+  });
+
+  it('reports EMPTY_RESULTS, respects the time window and the limit', async () => {
+    const e = await start();
+    const none = await initQuery(e, 'TgtProcName = "no-such-process.exe"');
+    expect((await waitDone(e, none)).at(-1)).toBe('EMPTY_RESULTS');
+    const outside = await initQuery(e, 'EndpointOS = "windows"', {
+      fromDate: '2020-01-01T00:00:00Z',
+      toDate: '2020-01-02T00:00:00Z',
+    });
+    expect((await waitDone(e, outside)).at(-1)).toBe('EMPTY_RESULTS');
+    const limited = await initQuery(e, 'EndpointOS = "windows"', { limit: 25 });
+    await waitDone(e, limited);
+    expect((await allEvents(e, limited, 1000)).total).toBe(25);
+    // Epoch milliseconds are dates too.
+    const epoch = await initQuery(e, 'EndpointOS = "linux"', { fromDate: END - 3_600_000, toDate: END });
+    await waitDone(e, epoch);
+    const { events } = await allEvents(e, epoch);
+    for (const x of events) expect(Date.parse(x.createdAt as string)).toBeGreaterThanOrEqual(END - 3_600_000);
+  });
+
+  it('progresses through running states, sometimes sending progressStatus as a string', async () => {
+    const e = await start({ queryDurationMs: 2000 });
+    const id = await initQuery(e, 'EndpointOS = "osx"');
+    const seen: { state: string; progress: unknown }[] = [];
+    for (;;) {
+      const got = (await call(e, 'GET', `dv/query-status?queryId=${id}`)).json as {
+        data: { responseState: string; progressStatus: unknown };
+      };
+      seen.push({ state: got.data.responseState, progress: got.data.progressStatus });
+      if (got.data.responseState === 'FINISHED') break;
+      await sleep(40);
+    }
+    const states = [...new Set(seen.map((s) => s.state))];
+    expect(states[0]).toBe('RUNNING');
+    expect(states).toContain('QUERY_RUNNING');
+    expect(states.at(-1)).toBe('FINISHED');
+    expect(seen.some((s) => typeof s.progress === 'string')).toBe(true);
+    const numbers = seen.map((s) => Number(s.progress));
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    expect(seen.at(-1)?.progress).toBe(100);
+  });
+
+  it('refuses to page before the query is done, and cancels', async () => {
+    const e = await start({ queryDurationMs: 5000 });
+    const id = await initQuery(e, 'EndpointOS = "windows"');
+    const early = await call(e, 'GET', `dv/events?queryId=${id}`);
+    expect(early.status).toBe(400);
+    expect(JSON.stringify(early.json)).toContain('not finished');
+    const cancelled = await call(e, 'POST', 'dv/cancel-query', { queryId: id });
+    expect(cancelled.json).toEqual({ data: { success: true } });
+    const status = await call(e, 'GET', `dv/query-status?queryId=${id}`);
+    expect((status.json as { data: { responseState: string } }).data.responseState).toBe('QUERY_CANCELLED');
+  });
+
+  it('answers unknown queries and missing ids like the API', async () => {
+    const e = await start();
+    const missing = await call(e, 'GET', 'dv/query-status');
+    expect(missing.status).toBe(400);
+    expect(missing.json).toEqual({ errors: [{ detail: 'queryId: Missing data for required field.' }] });
+    const unknown = await call(e, 'GET', `dv/query-status?queryId=q${'0'.repeat(32)}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toEqual({ errors: [{ code: 4040010, detail: 'Query Not Found' }] });
+    expect((await call(e, 'GET', 'dv/nothing')).status).toBe(404);
+  });
+
+  it('rejects a cursor that is not exactly one it issued', async () => {
+    const e = await start();
+    const id = await initQuery(e, 'ObjectType = "ip"');
+    await waitDone(e, id);
+    const first = (await call(e, 'GET', `dv/events?queryId=${id}&limit=5`)).json as {
+      pagination: { nextCursor: string };
+    };
+    const cursor = first.pagination.nextCursor;
+    const last = cursor.slice(-3, -2);
+    const tampered = `${cursor.slice(0, -3)}${last === 'A' ? 'B' : 'A'}==`;
+    expect(tampered).not.toBe(cursor);
+    const bad = await call(e, 'GET', `dv/events?queryId=${id}&limit=5&cursor=${encodeURIComponent(tampered)}`);
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ errors: [{ code: 4000010, detail: 'cursor: Invalid cursor' }] });
+    const good = await call(e, 'GET', `dv/events?queryId=${id}&limit=5&cursor=${encodeURIComponent(cursor)}`);
+    expect(good.status).toBe(200);
+  });
+});
+
+describe('authentication', () => {
+  it('answers 401 with the API body for a missing or wrong token', async () => {
+    const e = await start({ token: 'right-token' });
+    const none = await call(e, 'GET', 'system/status', undefined, null);
+    expect(none.status).toBe(401);
+    expect(none.json).toEqual({ errors: [{ code: 4010010, detail: null, title: 'Authentication Failed' }] });
+    expect((await call(e, 'GET', 'system/status', undefined, 'wrong-token')).status).toBe(401);
+    expect((await call(e, 'GET', 'system/status', undefined, 'right-token')).status).toBe(200);
+    // The call log holds fingerprints, never the token.
+    expect(JSON.stringify(e.calls)).not.toContain('right-token');
+    expect(JSON.stringify(e.calls)).not.toContain('wrong-token');
+    expect(e.calls[0]?.token).toBeNull();
+    expect(e.calls[1]?.token).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('answers 403 Insufficient permissions on DV endpoints for token:forbidden', async () => {
+    const e = await start({ faults: 'token:forbidden' });
+    const got = await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"'));
+    expect(got.status).toBe(403);
+    expect(got.json).toEqual({ errors: [{ code: 4030010, detail: null, title: 'Insufficient permissions' }] });
+    expect((await call(e, 'GET', 'system/status')).status).toBe(200);
+  });
+
+  it('expires tokens: api-token-details reports expiresAt, and after it every call is 401', async () => {
+    const soon = new Date(Date.now() + 300).toISOString();
+    const e = await start({ faults: `token:expires=${soon}` });
+    const details = await call(e, 'POST', 'users/api-token-details', { data: { apiToken: TOKEN } });
+    expect((details.json as { data: { expiresAt: string } }).data.expiresAt).toBe(soon);
+    await sleep(350);
+    expect((await call(e, 'GET', 'system/status')).status).toBe(401);
+    await e.close();
+    emu = await startEmulator({ faults: 'token:expired', rateLimits: 'off', events: 10 });
+    expect((await call(emu, 'GET', 'system/status')).status).toBe(401);
+    expect((await call(emu, 'GET', 'system/status', undefined, null)).status).toBe(401);
+  });
+});
+
+describe('init-query validation', () => {
+  it('rejects a query that does not parse with 4000040 "could not parse query"', async () => {
+    const e = await start();
+    const got = await call(e, 'POST', 'dv/init-query', initBody('TgtProcName = '));
+    expect(got.status).toBe(400);
+    const error = (got.json as { errors: { code: number; detail: string }[] }).errors[0];
+    expect(error?.code).toBe(4000040);
+    expect(error?.detail).toContain('could not parse query');
+  });
+
+  it('rejects a -- comment but accepts newlines', async () => {
+    const e = await start();
+    const comment = await call(e, 'POST', 'dv/init-query', initBody('-- hunt\nEndpointOS = "linux"'));
+    expect(comment.status).toBe(400);
+    expect(comment.json).toMatchObject({ errors: [{ code: 4000040 }] });
+    expect(JSON.stringify(comment.json)).toContain('could not parse query');
+    const newline = await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"\nAND ObjectType = "ip"'));
+    expect(newline.status).toBe(200);
+  });
+
+  it('checks limit against 20000, or 100000 in current-spec mode', async () => {
+    const e = await start();
+    const over = await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"', { limit: 20001 }));
+    expect(over.status).toBe(400);
+    expect(over.json).toEqual({
+      errors: [
+        {
+          code: 4000010,
+          detail: 'Limit must be greater than or equals to 1 and less than equals to 20000',
+          title: 'Validation Error',
+        },
+      ],
+    });
+    expect((await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"', { limit: 0 }))).status).toBe(400);
+    await e.close();
+    const current = await start({ maxLimit: 100_000 });
+    expect(
+      (await call(current, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"', { limit: 100_000 }))).status,
+    ).toBe(200);
+    const above = await call(current, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"', { limit: 100_010 }));
+    expect(JSON.stringify(above.json)).toContain('less than equals to 100000');
+  });
+
+  it('requires query and valid dates', async () => {
+    const e = await start();
+    expect((await call(e, 'POST', 'dv/init-query', { fromDate: FROM, toDate: TO })).status).toBe(400);
+    const bad = await call(e, 'POST', 'dv/init-query', {
+      query: 'EndpointOS = "linux"',
+      fromDate: 'yesterday',
+      toDate: TO,
+    });
+    expect(bad.json).toMatchObject({ errors: [{ code: 4000010 }] });
+  });
+});
+
+describe('rate limits', () => {
+  it('allows one init-query per minute per token, with a truthful Retry-After', async () => {
+    const e = await start({ rateLimits: 'real' });
+    expect((await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"'))).status).toBe(200);
+    const refused = await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"'));
+    expect(refused.status).toBe(429);
+    expect(refused.text).toBe(NGINX_429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(55);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Another token has its own budget.
+    expect((await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"'), 'other')).status).toBe(200);
+  });
+
+  it('scales the windows: query-status at 60x is 60 per second, shared across queries; waiting Retry-After clears it', async () => {
+    const e = await start({ rateLimits: { scale: 60 } });
+    const a = await initQuery(e, 'EndpointOS = "linux"');
+    const b = (await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "osx"'))).status;
+    expect(b).toBe(429); // init-query: 1 per second at scale 60
+    expect((await call(e, 'GET', `dv/query-status?queryId=${a}`)).status).toBe(200);
+    const second = await call(e, 'GET', `dv/query-status?queryId=${a}`);
+    expect(second.status).toBe(429);
+    expect(second.headers.get('retry-after')).toBe('1');
+    await sleep(1000);
+    expect((await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "osx"'))).status).toBe(200);
+  });
+
+  it('can leave Retry-After out', async () => {
+    const e = await start({ rateLimits: 'real', retryAfter: false });
+    await call(e, 'GET', 'dv/query-status?queryId=x');
+    const refused = await call(e, 'GET', 'dv/query-status?queryId=x');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBeNull();
+  });
+});
+
+describe('faults', () => {
+  it('status:429@2 refuses exactly the second call', async () => {
+    const e = await start({ faults: 'status:429:system-status@2' });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call(e, 'GET', 'system/status')).status);
+    expect(statuses).toEqual([200, 429, 200]);
+    expect(e.calls[1]?.faults).toEqual(['status:429']);
+  });
+
+  it('5xx with a probability is deterministic for a seed and gives realistic bodies', async () => {
+    const run = async () => {
+      const e = await start({ faults: '5xx:system-status@0.5', faultSeed: 9 });
+      const out: number[] = [];
+      for (let i = 0; i < 20; i++) out.push((await call(e, 'GET', 'system/status')).status);
+      await e.close();
+      emu = undefined;
+      return out;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    expect(first.filter((s) => s >= 500).length).toBeGreaterThan(2);
+    expect(first.every((s) => s === 200 || [500, 502, 503, 504].includes(s))).toBe(true);
+  });
+
+  it('drop:events@1 closes the connection without a response', async () => {
+    const e = await start({ faults: 'drop:events@1' });
+    const id = await initQuery(e, 'EndpointOS = "linux"');
+    await waitDone(e, id);
+    await expect(call(e, 'GET', `dv/events?queryId=${id}`)).rejects.toThrow();
+    expect((await call(e, 'GET', `dv/events?queryId=${id}`)).status).toBe(200);
+    expect(e.calls.find((c) => c.endpoint === 'events')?.status).toBe(0);
+  });
+
+  it('slow delays the response', async () => {
+    const e = await start({ faults: 'slow:200ms:system-status@1' });
+    const t0 = Date.now();
+    await call(e, 'GET', 'system/status');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+  });
+
+  it('state:FAILED ends the query with responseError; state:TIMED_OUT too', async () => {
+    const e = await start({ faults: 'state:FAILED@1,state:TIMED_OUT@2' });
+    const failed = await initQuery(e, 'EndpointOS = "linux"');
+    await waitDone(e, failed);
+    const status = (await call(e, 'GET', `dv/query-status?queryId=${failed}`)).json as {
+      data: { responseState: string; responseError: string };
+    };
+    expect(status.data.responseState).toBe('FAILED');
+    expect(status.data.responseError).toMatch(/failed/i);
+    const timedOut = await initQuery(e, 'EndpointOS = "linux"');
+    expect((await waitDone(e, timedOut)).at(-1)).toBe('TIMED_OUT');
+    expect((await call(e, 'GET', `dv/events?queryId=${timedOut}`)).status).toBe(400);
+  });
+
+  it('expire-query@2 and expire-cursor@1 break paging the way the API does', async () => {
+    const e = await start({ faults: 'expire-query@3,expire-cursor@1' });
+    const id = await initQuery(e, 'ObjectType = "file"');
+    await waitDone(e, id);
+    const first = (await call(e, 'GET', `dv/events?queryId=${id}&limit=5`)).json as {
+      pagination: { nextCursor: string };
+    };
+    const expiredCursor = await call(
+      e,
+      'GET',
+      `dv/events?queryId=${id}&limit=5&cursor=${encodeURIComponent(first.pagination.nextCursor)}`,
+    );
+    expect(expiredCursor.status).toBe(400);
+    expect(expiredCursor.json).toMatchObject({ errors: [{ detail: 'cursor: Cursor expired' }] });
+    const gone = await call(e, 'GET', `dv/events?queryId=${id}&limit=5`);
+    expect(gone.status).toBe(404);
+    expect(gone.json).toEqual({ errors: [{ code: 4040010, detail: 'Query Not Found' }] });
+    const status = (await call(e, 'GET', `dv/query-status?queryId=${id}`)).json as {
+      data: { responseState: string; progressStatus: unknown };
+    };
+    expect(status.data).toEqual({ responseState: 'QUERY_EXPIRED', progressStatus: 100 });
+  });
+
+  it('results and cursors expire with time', async () => {
+    const e = await start({ resultTtlMs: 300, cursorTtlMs: 100 });
+    const id = await initQuery(e, 'ObjectType = "file"');
+    await waitDone(e, id);
+    const first = (await call(e, 'GET', `dv/events?queryId=${id}&limit=5`)).json as {
+      pagination: { nextCursor: string };
+    };
+    await sleep(150);
+    const cursor = encodeURIComponent(first.pagination.nextCursor);
+    expect((await call(e, 'GET', `dv/events?queryId=${id}&limit=5&cursor=${cursor}`)).status).toBe(400);
+    await sleep(250);
+    expect((await call(e, 'GET', `dv/events?queryId=${id}&limit=5`)).status).toBe(404);
+  });
+});
+
+describe('data files', () => {
+  it('serves events from NDJSON and JSON array files', async () => {
+    const events = createTelemetry({ seed: 5, count: 300, endMs: END }).events(0, 300);
+    const list = [...events];
+    const dir = tmpdir();
+    const ndjson = join(dir, `emulator-${process.pid}.ndjson`);
+    const array = join(dir, `emulator-${process.pid}.json`);
+    await writeFile(ndjson, `${list.map((x) => JSON.stringify(x)).join('\n')}\n`);
+    await writeFile(array, JSON.stringify(list));
+    for (const data of [ndjson, array]) {
+      const e = await start({ data });
+      const id = await initQuery(e, 'EndpointOS = "osx"');
+      await waitDone(e, id);
+      const got = await allEvents(e, id);
+      expect(got.events.map((x) => x.id)).toEqual(list.filter((x) => x.endpointOs === 'osx').map((x) => x.id));
+      await e.close();
+      emu = undefined;
+    }
+  });
+});
