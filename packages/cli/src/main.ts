@@ -1,11 +1,14 @@
 /** The `s1ql` command: wires the packages to the contract of design/CLI.md. */
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerEmulator } from './commands/emulator.ts';
 import { registerFmt } from './commands/fmt.ts';
 import { registerLint } from './commands/lint.ts';
 import { registerParse } from './commands/parse.ts';
+import { registerRun } from './commands/run.ts';
 import { registerStart } from './commands/start.ts';
+import { registerSweep } from './commands/sweep.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
 import { type Io, writeLine } from './io.ts';
 
@@ -18,6 +21,9 @@ const commands: readonly Register[] = [
   registerStart,
   registerCheck,
   registerLint,
+  registerRun,
+  registerSweep,
+  registerDoctor,
   registerEmulator,
 ];
 

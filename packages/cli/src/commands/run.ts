@@ -1,0 +1,128 @@
+/** `s1ql run`: run a Deep Visibility query and stream its events (design/CLI.md). */
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { readHunt } from '@s1ql/library';
+import { DvClient, type RunProgress, runQuery } from '@s1ql/runner';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../exit-codes.ts';
+import { HUNT_EXTENSIONS, type Io, readInput, writeLine } from '../io.ts';
+import { eventWriter, FORMATS, type Format } from '../runner-output.ts';
+import {
+  addRunOptions,
+  budgetsFor,
+  connect,
+  interruptSignal,
+  type RunFlags,
+  reportError,
+  runOptions,
+} from '../runner-shared.ts';
+
+interface Flags extends RunFlags {
+  readonly format: string;
+  readonly out?: string;
+}
+
+/** INPUT is `-`, an existing .s1ql/.yml/.yaml file, or else the query text itself. */
+export async function queryArgument(arg: string, io: Io): Promise<{ file: string; text: string }> {
+  const path = isAbsolute(arg) ? arg : join(io.cwd, arg);
+  const looksLikeFile = HUNT_EXTENSIONS.some((ext) => arg.toLowerCase().endsWith(ext));
+  if (arg !== '-' && !(looksLikeFile && existsSync(path) && statSync(path).isFile())) {
+    if (looksLikeFile && !/\s/.test(arg)) throw new UsageError(`cannot read ${arg}: no such file`);
+    return { file: '<query>', text: arg };
+  }
+  const input = await readInput(arg, io);
+  if (arg === '-') return { file: '-', text: input.text };
+  const hunt = readHunt(input.text, arg);
+  if (hunt.query === undefined) throw new UsageError(`${arg}: the hunt has no query`);
+  return { file: arg, text: hunt.query.text };
+}
+
+export async function openOutput(
+  out: string | undefined,
+  io: Io,
+): Promise<{ stream: Writable; close: () => Promise<void> }> {
+  if (out === undefined) return { stream: io.stdout, close: async () => undefined };
+  const stream = createWriteStream(isAbsolute(out) ? out : join(io.cwd, out));
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new UsageError(`cannot write ${out}: ${e.code ?? 'error'}`)),
+    );
+  });
+  return {
+    stream,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+export function registerRun(program: Command, io: Io, done: (code: number) => void): void {
+  const command = program
+    .command('run')
+    .description('Run a Deep Visibility query and stream its events')
+    .option('--format <format>', 'ndjson, json, csv or table', 'ndjson')
+    .option('--out <file>', 'write the events to a file instead of standard output')
+    .argument('<input>', 'a .s1ql/.yml/.yaml file, - for standard input, or the query text');
+  addRunOptions(command).action(async (arg: string, flags: Flags) => {
+    if (!FORMATS.includes(flags.format as Format)) {
+      throw new UsageError(`--format must be ndjson, json, csv or table, not ${flags.format}`);
+    }
+    const options = runOptions(flags);
+    const { file, text } = await queryArgument(arg, io);
+    let connection: Awaited<ReturnType<typeof connect>>;
+    try {
+      connection = await connect(flags, io);
+    } catch (error) {
+      done(reportError(error, io));
+      return;
+    }
+    const client = new DvClient(connection, { budgets: budgetsFor(io) });
+    const interrupt = interruptSignal();
+    const output = await openOutput(flags.out, io);
+    const writer = eventWriter(flags.format as Format, output.stream);
+    const bar = io.stderr.isTTY
+      ? new SingleBar({
+          stream: io.stderr as NodeJS.WritableStream,
+          format: 's1ql run [{bar}] {percentage}% | {state} | {events} events',
+          hideCursor: true,
+          clearOnComplete: true,
+        })
+      : undefined;
+    bar?.start(100, 0, { state: 'starting', events: 0 });
+    const onProgress = (p: RunProgress): void => {
+      bar?.update(p.progress ?? 0, { state: p.state, events: p.events });
+    };
+    let code: number = ExitCode.ok;
+    try {
+      const handle = runQuery(text, { ...options, client, signal: interrupt.signal, onProgress });
+      for await (const event of handle) await writer.write(event);
+      await writer.end();
+      const summary = await handle.summary;
+      bar?.stop();
+      writeLine(
+        io.stderr,
+        `s1ql: ${summary.delivered} event${summary.delivered === 1 ? '' : 's'} (query ${summary.queryId}, ${summary.state}, ` +
+          `${(summary.elapsedMs / 1000).toFixed(1)} s, ${summary.retries} retries, ${summary.reruns} re-runs)`,
+      );
+      if (summary.truncated) {
+        writeLine(
+          io.stderr,
+          `s1ql: warning: the result reached its limit of ${options.limit ?? 20000} events: possibly truncated. ` +
+            'Narrow the window or raise --limit.',
+        );
+      }
+    } catch (error) {
+      bar?.stop();
+      code = reportError(error, io, file);
+    } finally {
+      interrupt.dispose();
+      await output.close();
+      await client.close();
+    }
+    done(code);
+  });
+}

@@ -1,0 +1,111 @@
+/** `s1ql sweep`: plan and run the fewest queries covering an IOC list, and report hits per IOC (design/CLI.md). */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { IocKind } from '@s1ql/builder';
+import { DvClient, planSweepQueries, sweep } from '@s1ql/runner';
+import Table from 'cli-table3';
+import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../exit-codes.ts';
+import { type Io, writeLine } from '../io.ts';
+import {
+  addRunOptions,
+  budgetsFor,
+  connect,
+  interruptSignal,
+  type RunFlags,
+  reportError,
+  runOptions,
+} from '../runner-shared.ts';
+
+interface Flags extends RunFlags {
+  readonly iocs?: string;
+  readonly kind: string;
+  readonly dryRun?: boolean;
+  readonly format: string;
+}
+
+const KINDS = ['auto', 'sha1', 'sha256', 'md5', 'ip', 'domain', 'url', 'path'];
+
+export function registerSweep(program: Command, io: Io, done: (code: number) => void): void {
+  const command = program
+    .command('sweep')
+    .description('Build and run the fewest queries that cover an IOC list, and report hits per IOC')
+    .option('--iocs <file>', 'the IOC list, one a line (- for standard input)')
+    .option('--kind <kind>', `${KINDS.join('|')}`, 'auto')
+    .option('--dry-run', 'print the planned queries, one a line, and run nothing')
+    .option('--format <format>', 'json or table', 'table');
+  addRunOptions(command).action(async (flags: Flags) => {
+    if (flags.iocs === undefined) throw new UsageError('sweep needs --iocs FILE');
+    if (!KINDS.includes(flags.kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
+    if (flags.format !== 'json' && flags.format !== 'table') throw new UsageError('--format must be json or table');
+    let text: string;
+    try {
+      text =
+        flags.iocs === '-'
+          ? await new Response(io.stdin as unknown as ReadableStream).text()
+          : await readFile(isAbsolute(flags.iocs) ? flags.iocs : join(io.cwd, flags.iocs), 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${flags.iocs}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    }
+    const lines = text.split(/\r?\n/);
+    const kind = flags.kind as 'auto' | IocKind;
+    const options = runOptions(flags);
+    const plan = planSweepQueries(lines, kind);
+    for (const bad of plan.invalid)
+      writeLine(io.stderr, `${flags.iocs}:${bad.line}: skipped "${bad.input}": ${bad.reason}`);
+    const inputCode = plan.invalid.length > 0 ? ExitCode.problems : ExitCode.ok;
+    if (flags.dryRun) {
+      for (const q of plan.queries) writeLine(io.stdout, q.text);
+      writeLine(io.stderr, `s1ql: ${plan.queries.length} queries for ${plan.iocs.length} IOCs (dry run: nothing sent)`);
+      done(inputCode);
+      return;
+    }
+    let connection: Awaited<ReturnType<typeof connect>>;
+    try {
+      connection = await connect(flags, io);
+    } catch (error) {
+      done(reportError(error, io));
+      return;
+    }
+    const client = new DvClient(connection, { budgets: budgetsFor(io) });
+    const interrupt = interruptSignal();
+    let code: number = inputCode;
+    try {
+      const result = await sweep(lines, {
+        ...options,
+        kind,
+        client,
+        signal: interrupt.signal,
+        onQuery: (i, n) => {
+          if (io.stderr.isTTY) writeLine(io.stderr, `s1ql: query ${i + 1}/${n}`);
+        },
+      });
+      if (flags.format === 'json') {
+        writeLine(io.stdout, JSON.stringify({ hits: result.hits, invalid: result.invalid }, null, 2));
+      } else {
+        const table = new Table({
+          head: ['ioc', 'kind', 'hits', 'first seen', 'last seen', 'endpoints'],
+          style: { head: [], border: [] },
+        });
+        for (const h of result.hits) {
+          table.push([h.ioc, h.kind, String(h.hits), h.firstSeen ?? '', h.lastSeen ?? '', h.endpoints.join(', ')]);
+        }
+        writeLine(io.stdout, table.toString());
+      }
+      const found = result.hits.filter((h) => h.hits > 0).length;
+      writeLine(io.stderr, `s1ql: ${found} of ${result.hits.length} IOCs seen, ${result.queries.length} queries`);
+      if (result.truncated) {
+        writeLine(
+          io.stderr,
+          's1ql: warning: a query reached its limit: hit counts are possibly truncated. Narrow the window or raise --limit.',
+        );
+      }
+    } catch (error) {
+      code = reportError(error, io);
+    } finally {
+      interrupt.dispose();
+      await client.close();
+    }
+    done(code);
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Event writers for `s1ql run`: ndjson and json stream as events arrive; csv fixes its header from the union of
+ * the keys of the first 1000 events (one page) and leaves out keys that appear only later; table is for small
+ * results (it buffers) and shows a few well-known columns.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import Table from 'cli-table3';
+import { stringify } from 'csv-stringify/sync';
+
+export type Format = 'ndjson' | 'json' | 'csv' | 'table';
+export const FORMATS: readonly Format[] = ['ndjson', 'json', 'csv', 'table'];
+
+type Event = Readonly<Record<string, unknown>>;
+
+export interface EventWriter {
+  write(event: Event): Promise<void>;
+  end(): Promise<void>;
+}
+
+async function put(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+const CSV_HEADER_EVENTS = 1000;
+const TABLE_COLUMNS = [
+  'eventTime',
+  'createdAt',
+  'endpointName',
+  'agentName',
+  'eventType',
+  'srcProcName',
+  'tgtFilePath',
+  'dstIp',
+  'id',
+];
+
+export function eventWriter(format: Format, out: Writable): EventWriter {
+  switch (format) {
+    case 'ndjson':
+      return { write: (e) => put(out, `${JSON.stringify(e)}\n`), end: async () => undefined };
+    case 'json': {
+      let first = true;
+      return {
+        write: (e) => {
+          const text = `${first ? '[\n' : ',\n'}${JSON.stringify(e)}`;
+          first = false;
+          return put(out, text);
+        },
+        end: () => put(out, first ? '[]\n' : '\n]\n'),
+      };
+    }
+    case 'csv': {
+      let buffered: Event[] | undefined = [];
+      let columns: string[] = [];
+      const flush = async (): Promise<void> => {
+        const keys = new Set<string>();
+        for (const e of buffered ?? []) for (const k of Object.keys(e)) keys.add(k);
+        columns = [...keys];
+        if (columns.length > 0) await put(out, stringify([columns]));
+        for (const e of buffered ?? []) await put(out, stringify([columns.map((c) => cell(e[c]))]));
+        buffered = undefined;
+      };
+      return {
+        write: async (e) => {
+          if (buffered !== undefined) {
+            buffered.push(e);
+            if (buffered.length >= CSV_HEADER_EVENTS) await flush();
+            return;
+          }
+          await put(out, stringify([columns.map((c) => cell(e[c]))]));
+        },
+        end: async () => {
+          if (buffered !== undefined) await flush();
+        },
+      };
+    }
+    case 'table': {
+      const rows: Event[] = [];
+      return {
+        write: async (e) => {
+          rows.push(e);
+        },
+        end: async () => {
+          const keys = new Set<string>();
+          for (const e of rows) for (const k of Object.keys(e)) keys.add(k);
+          let head = TABLE_COLUMNS.filter((c) => keys.has(c));
+          if (head.includes('eventTime')) head = head.filter((c) => c !== 'createdAt');
+          if (head.includes('endpointName')) head = head.filter((c) => c !== 'agentName');
+          if (head.length === 0) head = [...keys].slice(0, 6);
+          const table = new Table({ head, style: { head: [], border: [] } });
+          for (const e of rows) table.push(head.map((c) => cell(e[c])));
+          await put(out, `${table.toString()}\n`);
+        },
+      };
+    }
+    default: {
+      const never: never = format;
+      throw new Error(`unknown format ${String(never)}`);
+    }
+  }
+}

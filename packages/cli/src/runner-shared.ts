@@ -1,0 +1,148 @@
+/** What `run`, `sweep` and `doctor` share: connection settings, run options, cancellation and error reporting. */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { Budgets, type Connection, isRunnerError, resolveConnection } from '@s1ql/runner';
+import ms from 'ms';
+import { ExitCode, UsageError } from './exit-codes.ts';
+import { formatDiagnostic, type Io, writeLine } from './io.ts';
+
+export interface ConnectionFlags {
+  readonly host?: string;
+  readonly tokenFile?: string;
+}
+
+export interface RunFlags extends ConnectionFlags {
+  readonly api: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly last?: string;
+  readonly limit?: string;
+  readonly site: string[];
+  readonly account: string[];
+  readonly timeout?: string;
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The flags `run` and `sweep` share (design/CLI.md "run options"). */
+export function addRunOptions<T extends { option: (...args: never[]) => T }>(command: T): T {
+  const c = command as unknown as import('commander').Command;
+  c.option('--api <api>', 'dv (Deep Visibility), pq or lrq', 'dv')
+    .option('--from <iso>', 'window start, ISO-8601 (default: --last before --to)')
+    .option('--to <iso>', 'window end, ISO-8601 (default: now)')
+    .option('--last <duration>', 'window ending now: 24h, 7d, 10m... (default 24h)')
+    .option('--limit <n>', 'events to ask for (default 20000)')
+    .option('--site <id>', 'a site id (repeatable)', collect, [])
+    .option('--account <id>', 'an account id (repeatable)', collect, [])
+    .option('--timeout <duration>', 'give up and cancel the query after this long (default 10m)', '10m');
+  return addConnectionOptions(command);
+}
+
+export function addConnectionOptions<T>(command: T): T {
+  const c = command as unknown as import('commander').Command;
+  c.option('--host <host>', 'console host (default: S1_HOST), e.g. usea1-acme.sentinelone.net').option(
+    '--token-file <file>',
+    'file holding the API token (default: S1_API_TOKEN, then S1_API_TOKEN_FILE)',
+  );
+  return command;
+}
+
+export function duration(value: string, flag: string): number {
+  const parsed = /^\d+$/.test(value) ? undefined : (ms(value as ms.StringValue) as number | undefined);
+  if (parsed === undefined || !Number.isFinite(parsed) || parsed <= 0) {
+    throw new UsageError(`${flag} ${value}: give a duration such as 10m, 24h or 7d`);
+  }
+  return parsed;
+}
+
+export interface ResolvedRunOptions {
+  readonly from?: string;
+  readonly to?: string;
+  readonly last?: number;
+  readonly limit?: number;
+  readonly siteIds: string[];
+  readonly accountIds: string[];
+  readonly timeoutMs: number;
+}
+
+export function runOptions(flags: RunFlags): ResolvedRunOptions {
+  if (flags.api !== 'dv') {
+    if (flags.api === 'pq' || flags.api === 'lrq') {
+      throw new UsageError(
+        `--api ${flags.api}: the ${flags.api === 'pq' ? 'PowerQuery' : 'Long Running Query'} API is not available yet; use --api dv`,
+      );
+    }
+    throw new UsageError(`--api must be dv, pq or lrq, not ${flags.api}`);
+  }
+  for (const [flag, value] of [
+    ['--from', flags.from],
+    ['--to', flags.to],
+  ] as const) {
+    if (value !== undefined && Number.isNaN(Date.parse(value))) {
+      throw new UsageError(`${flag} ${value}: give an ISO-8601 date such as 2026-11-01T00:00:00Z`);
+    }
+  }
+  if (flags.from !== undefined && flags.last !== undefined) throw new UsageError('give --from or --last, not both');
+  let limit: number | undefined;
+  if (flags.limit !== undefined) {
+    limit = Number(flags.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${flags.limit}: give a whole number >= 1`);
+  }
+  const out: ResolvedRunOptions = {
+    siteIds: flags.site,
+    accountIds: flags.account,
+    timeoutMs: duration(flags.timeout ?? '10m', '--timeout'),
+    ...(flags.from === undefined ? {} : { from: flags.from }),
+    ...(flags.to === undefined ? {} : { to: flags.to }),
+    ...(flags.last === undefined ? {} : { last: duration(flags.last, '--last') }),
+    ...(limit === undefined ? {} : { limit }),
+  };
+  return out;
+}
+
+export async function connect(flags: ConnectionFlags, io: Io): Promise<Connection> {
+  return resolveConnection({
+    host: flags.host,
+    env: io.env,
+    tokenFile: flags.tokenFile,
+    readFile: (path) => readFile(isAbsolute(path) ? path : join(io.cwd, path), 'utf8'),
+  });
+}
+
+/**
+ * The budgets: the console's real limits. S1QL_RATE_SCALE (a number, e.g. 0.0167 for an emulator running 60x
+ * faster, 0 for one with rate limits off) scales them; it exists for the emulator and benchmarks.
+ */
+export function budgetsFor(io: Io): Budgets {
+  const raw = io.env.S1QL_RATE_SCALE;
+  if (raw === undefined || raw === '') return new Budgets();
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale < 0) throw new UsageError(`S1QL_RATE_SCALE=${raw}: give a number >= 0`);
+  return new Budgets({ scale });
+}
+
+/** Ctrl-C aborts the run (which cancels its query); a second Ctrl-C is left to Node's default. */
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
+}
+
+/** Prints an error the way CLI.md wants (a message saying what to do, never a stack) and returns its exit code. */
+export function reportError(error: unknown, io: Io, file = '-'): number {
+  if (isRunnerError(error)) {
+    if (error.code === 'S1QL_SYNTAX' && error.diagnostics !== undefined && error.diagnostics.length > 0) {
+      for (const d of error.diagnostics as Parameters<typeof formatDiagnostic>[1][]) {
+        writeLine(io.stderr, formatDiagnostic(file, d));
+      }
+    }
+    writeLine(io.stderr, `s1ql: ${error.message} [${error.code}]`);
+    return error.exitCode;
+  }
+  if (error instanceof UsageError) throw error;
+  writeLine(io.stderr, `s1ql: unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+  return ExitCode.problems;
+}

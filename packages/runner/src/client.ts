@@ -1,0 +1,317 @@
+/**
+ * The HTTP client of the DV API on undici: one keep-alive Pool per client (one host), shared rate budgets per
+ * token and endpoint, retries driven by a RetryPolicy, and every failure mapped to a RunnerError.
+ */
+import { type Dispatcher, Pool } from 'undici';
+import { type Budgets, defaultBudgets, type Endpoint, sleep } from './budgets.ts';
+import { API_PREFIX, authorization, type Connection, tokenOf } from './connection.ts';
+import { RunnerError } from './errors.ts';
+import {
+  backoffDelay,
+  classifyNetworkError,
+  GET_POLICY,
+  networkCode,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './retry.ts';
+
+export interface ClientOptions {
+  readonly budgets?: Budgets;
+  /** Time to establish a connection (default 10 s). */
+  readonly connectTimeoutMs?: number;
+  /** Time to the response headers of one call (default 30 s). */
+  readonly headersTimeoutMs?: number;
+  /** Time between two chunks of a response body (default 60 s). */
+  readonly bodyTimeoutMs?: number;
+  /** For tests: randomness of the jitter. */
+  readonly random?: () => number;
+  /** Called once per retry, for logs: never holds the token. */
+  readonly onRetry?: (info: RetryInfo) => void;
+  /** For tests (undici MockAgent): a dispatcher to use instead of the client's own Pool. */
+  readonly dispatcher?: Dispatcher;
+}
+
+export interface RetryInfo {
+  readonly endpoint: Endpoint;
+  readonly attempt: number;
+  readonly reason: string;
+  readonly delayMs: number;
+}
+
+export interface CallOptions {
+  readonly method: 'GET' | 'POST';
+  /** Path under /web/api/v2.1/, without query string. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | undefined>>;
+  readonly body?: unknown;
+  readonly signal?: AbortSignal | undefined;
+  readonly policy?: RetryPolicy;
+  /** Filled when known so a 403 can name the probable missing scope. */
+  readonly scoped?: boolean;
+}
+
+interface ApiErrorBody {
+  readonly code?: number;
+  readonly detail?: string | null;
+  readonly title?: string | null;
+}
+
+/** The first `errors[]` entry of an API error body, or nothing when the body is not the API's JSON (nginx HTML). */
+export function apiError(text: string): ApiErrorBody | undefined {
+  try {
+    const parsed = JSON.parse(text) as { errors?: unknown };
+    if (Array.isArray(parsed.errors) && parsed.errors.length > 0 && typeof parsed.errors[0] === 'object') {
+      return parsed.errors[0] as ApiErrorBody;
+    }
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+function describe(body: ApiErrorBody | undefined): string {
+  if (body === undefined) return '';
+  const parts = [body.title, body.detail].filter((s): s is string => typeof s === 'string' && s !== '');
+  const text = [...new Set(parts)].join(': ');
+  return text === '' ? (body.code === undefined ? '' : ` (code ${body.code})`) : ` (${text})`;
+}
+
+export class DvClient {
+  readonly connection: Connection;
+  readonly budgets: Budgets;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownPool: Pool | undefined;
+  readonly #random: () => number;
+  readonly #onRetry: ((info: RetryInfo) => void) | undefined;
+  /** Calls made per endpoint (retries included), for summaries and tests. */
+  readonly calls: Record<Endpoint, number> = {
+    'init-query': 0,
+    'query-status': 0,
+    events: 0,
+    pq: 0,
+    'cancel-query': 0,
+    other: 0,
+  };
+
+  constructor(connection: Connection, options: ClientOptions = {}) {
+    this.connection = connection;
+    this.budgets = options.budgets ?? defaultBudgets();
+    this.#random = options.random ?? Math.random;
+    this.#onRetry = options.onRetry;
+    this.#ownPool =
+      options.dispatcher === undefined
+        ? new Pool(connection.origin, {
+            connections: 8,
+            pipelining: 1,
+            keepAliveTimeout: 10_000,
+            connectTimeout: options.connectTimeoutMs ?? 10_000,
+            headersTimeout: options.headersTimeoutMs ?? 30_000,
+            bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+          })
+        : undefined;
+    this.#dispatcher = options.dispatcher ?? (this.#ownPool as Pool);
+  }
+
+  async close(): Promise<void> {
+    await this.#ownPool?.close();
+  }
+
+  /** Retries made by this client, all endpoints. */
+  retries = 0;
+
+  /** One API call: paced by the budget, retried per policy, the JSON body returned or a RunnerError thrown. */
+  async call<T>(endpoint: Endpoint, options: CallOptions): Promise<T> {
+    const policy = options.policy ?? GET_POLICY;
+    const budget = this.budgets.get(this.connection.fingerprint, endpoint);
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) search.set(key, String(value));
+    }
+    const qs = search.toString();
+    const path = `${API_PREFIX}${options.path}${qs === '' ? '' : `?${qs}`}`;
+    const label = `${options.method} ${options.path}`;
+    for (let attempt = 1; ; attempt++) {
+      await abortable(budget.acquire(options.signal), options.signal);
+      this.calls[endpoint]++;
+      let status: number;
+      let text: string;
+      let retryAfter: string | string[] | undefined;
+      try {
+        const response = await this.#dispatcher.request({
+          origin: this.connection.origin,
+          method: options.method,
+          path,
+          headers: {
+            authorization: authorization(this.connection),
+            accept: 'application/json',
+            ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: options.body === undefined ? null : JSON.stringify(options.body),
+          signal: options.signal ?? null,
+        });
+        status = response.statusCode;
+        retryAfter = response.headers['retry-after'];
+        text = await response.body.text();
+      } catch (error) {
+        if (options.signal?.aborted) throw cancelled(options.signal, error);
+        const failure = classifyNetworkError(error);
+        const code = networkCode(error) ?? 'unknown';
+        const retryable =
+          failure !== 'fatal' &&
+          (policy.network === 'always' || (policy.network === 'before-send' && failure === 'before-send'));
+        if (retryable && attempt < policy.maxAttempts) {
+          const delay = backoffDelay(policy, attempt, this.budgets.scale, this.#random());
+          this.#retry(endpoint, attempt, `network ${code}`, delay);
+          await sleep(delay, options.signal).catch((e: unknown) => {
+            throw cancelled(options.signal, e);
+          });
+          continue;
+        }
+        const mayHaveStarted = policy.network === 'before-send' && failure === 'after-send';
+        throw new RunnerError(
+          'S1QL_NETWORK',
+          mayHaveStarted
+            ? `${label}: the connection to ${this.connection.host} failed after the request was sent (${code}); ` +
+                'a query may have started, so it was not sent again. Check the network and run the command again.'
+            : `${label}: cannot reach ${this.connection.host} (${code})${attempt > 1 ? ` after ${attempt} attempts` : ''}. ` +
+                'Check the host name, the network and any proxy, then run the command again.',
+          { cause: error },
+        );
+      }
+      if (status >= 200 && status < 300) {
+        try {
+          return JSON.parse(text) as T;
+        } catch (error) {
+          throw new RunnerError(
+            'S1QL_BAD_RESPONSE',
+            `${label}: the server answered ${status} with a body that is not JSON; is ${this.connection.host} a SentinelOne console?`,
+            { cause: error, status },
+          );
+        }
+      }
+      const body = apiError(text);
+      if (policy.statuses.includes(status) && attempt < policy.maxAttempts) {
+        const now = Date.now();
+        const serverDelay = status === 429 || status === 503 ? parseRetryAfter(retryAfter, now) : undefined;
+        let delay: number;
+        if (serverDelay !== undefined) {
+          // The server's word wins, and it holds for every caller of this budget.
+          delay = serverDelay;
+          budget.deferUntil(now + serverDelay);
+        } else if (status === 429 && policy.rateLimitDelayMs !== undefined) {
+          delay = Math.round(policy.rateLimitDelayMs * this.budgets.scale);
+          budget.deferUntil(now + delay);
+        } else {
+          delay = backoffDelay(policy, attempt, this.budgets.scale, this.#random());
+        }
+        this.#retry(endpoint, attempt, `HTTP ${status}`, delay);
+        await sleep(delay, options.signal).catch((e: unknown) => {
+          throw cancelled(options.signal, e);
+        });
+        continue;
+      }
+      throw this.#statusError(endpoint, label, status, body, attempt, options.scoped === true);
+    }
+  }
+
+  /** users/api-token-details: the token's dates. The token goes only in this request's body. */
+  async tokenDetails(signal?: AbortSignal): Promise<{ createdAt?: unknown; expiresAt?: unknown }> {
+    const body = await this.call<{ data?: { createdAt?: unknown; expiresAt?: unknown } }>('other', {
+      method: 'POST',
+      path: 'users/api-token-details',
+      body: { data: { apiToken: tokenOf(this.connection) } },
+      signal,
+    });
+    return body.data ?? {};
+  }
+
+  #retry(endpoint: Endpoint, attempt: number, reason: string, delayMs: number): void {
+    this.retries++;
+    this.#onRetry?.({ endpoint, attempt, reason, delayMs });
+  }
+
+  #statusError(
+    endpoint: Endpoint,
+    label: string,
+    status: number,
+    body: ApiErrorBody | undefined,
+    attempts: number,
+    scoped: boolean,
+  ): RunnerError {
+    const options = { status, ...(body?.code === undefined ? {} : { apiCode: body.code }) };
+    const detail = describe(body);
+    if (status === 401) {
+      return new RunnerError(
+        'S1QL_AUTH',
+        `${label}: the console refused the API token (401${detail}): it is wrong, revoked or expired. ` +
+          'Create a new token in the console (My User > API token) and give it with S1_API_TOKEN or --token-file.',
+        options,
+      );
+    }
+    if (status === 403) {
+      const probable = scoped
+        ? 'the token’s scope probably does not cover the sites or accounts asked for (--site/--account); ' +
+          'otherwise its role lacks the "SDL Data.viewEdr" permission or the account lacks the Complete SKU'
+        : endpoint === 'init-query' || endpoint === 'query-status' || endpoint === 'events'
+          ? 'the token’s role probably lacks the "SDL Data.viewEdr" (Deep Visibility) permission; ' +
+            'if it has it, the token’s scope (site/account) or the account’s SKU (Deep Visibility needs Complete) is missing'
+          : 'the token’s role lacks a permission this call needs, or its scope is too narrow';
+      return new RunnerError(
+        'S1QL_PERMISSION',
+        `${label}: the console accepted the token but refused the call (403${detail}): ${probable}. ` +
+          'Ask a console admin to grant it.',
+        options,
+      );
+    }
+    if (status === 429) {
+      return new RunnerError(
+        'S1QL_RATE_LIMIT',
+        `${label}: still rate limited (429) after ${attempts} attempts; another client may be using the same token. ` +
+          'Wait a few minutes and run the command again.',
+        options,
+      );
+    }
+    if (status === 404 && body?.code === 4040010) {
+      return new RunnerError(
+        'S1QL_EXPIRED',
+        `${label}: the query is no longer known to the console (404${detail})`,
+        options,
+      );
+    }
+    if (status === 400 && body?.code === 4000040) {
+      return new RunnerError(
+        'S1QL_SYNTAX',
+        `${label}: the console rejected the query's syntax (400${detail}). Check it with "s1ql parse".`,
+        options,
+      );
+    }
+    if (status >= 500) {
+      return new RunnerError(
+        'S1QL_NETWORK',
+        endpoint === 'init-query'
+          ? `${label}: the console failed (HTTP ${status}${detail}); a query may have started, so it was not sent again. Run the command again later.`
+          : `${label}: the console kept failing (HTTP ${status}${detail}) after ${attempts} attempts. Run the command again later.`,
+        options,
+      );
+    }
+    return new RunnerError(
+      'S1QL_QUERY_FAILED',
+      `${label}: the console refused the request (HTTP ${status}${detail})`,
+      options,
+    );
+  }
+}
+
+function cancelled(signal: AbortSignal | undefined, cause: unknown): RunnerError {
+  const reason = signal?.reason;
+  if (reason instanceof RunnerError) return reason;
+  return new RunnerError('S1QL_CANCELLED', 'cancelled', { cause });
+}
+
+async function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    throw cancelled(signal, error);
+  }
+}

@@ -1,0 +1,503 @@
+/**
+ * runQuery: init -> poll -> page -> events, with backpressure, shared rate budgets, cancel on abort/timeout,
+ * and recovery from expired queries and cursors.
+ *
+ * Recovery (re-run and resume) and its limits: the window is fixed at absolute dates on the first run (a `last`
+ * window does not slide), so a re-run asks the same question. The re-run skips the events already delivered by
+ * position, and checks continuity: the event just before the resume point must have the same identity (`id`, else
+ * the whole event) as the last one delivered, and the re-run must reach that point. If either check fails the
+ * results changed between runs (late-arriving telemetry, retention) and the run fails with S1QL_EXPIRED rather than
+ * duplicate or lose events. Re-runs count against the init-query budget (1 a minute) and are bounded by `maxReruns`.
+ */
+import { type Diagnostic, parse, printCompact } from '@s1ql/language';
+import { type Budgets, sleep } from './budgets.ts';
+import { DvClient } from './client.ts';
+import type { Connection } from './connection.ts';
+import { RunnerError } from './errors.ts';
+import { CANCEL_POLICY, GET_POLICY, INIT_POLICY } from './retry.ts';
+import { classifyState, progressOf, type StateClass } from './states.ts';
+
+export type DvEvent = Readonly<Record<string, unknown>>;
+
+export interface RunOptions {
+  /** Where to send it: a connection (the run makes and closes its own client) or a shared client. */
+  readonly connection?: Connection;
+  readonly client?: DvClient;
+  readonly from?: Date | string;
+  readonly to?: Date | string;
+  /** A window ending now, in ms (used when `from` is not given; default 24 h). */
+  readonly last?: number;
+  /** Events asked of init-query (default 20000, what old and new consoles accept). */
+  readonly limit?: number;
+  readonly siteIds?: readonly string[];
+  readonly accountIds?: readonly string[];
+  /** Events per dv/events page, 1-1000 (default 1000). */
+  readonly pageSize?: number;
+  /** The whole run, init to last page; then the query is cancelled and the run fails with S1QL_TIMEOUT. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Shared budgets when the run makes its own client (default: the process-wide registry). */
+  readonly budgets?: Budgets;
+  /** Re-runs allowed after an expired/cancelled query or cursor (default 2). */
+  readonly maxReruns?: number;
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunProgress {
+  readonly queryId: string | undefined;
+  readonly state: string;
+  /** 0-100 while running, as the console reports it. */
+  readonly progress: number | undefined;
+  readonly pages: number;
+  readonly events: number;
+  readonly totalItems: number | undefined;
+  readonly reruns: number;
+}
+
+export interface RunSummary {
+  readonly queryId: string;
+  readonly state: string;
+  readonly totalItems: number | undefined;
+  readonly delivered: number;
+  /** The result reached the requested limit: more events may exist. */
+  readonly truncated: boolean;
+  /** False when the consumer stopped reading before the last page. */
+  readonly complete: boolean;
+  readonly elapsedMs: number;
+  readonly retries: number;
+  readonly reruns: number;
+  readonly fromDate: string;
+  readonly toDate: string;
+  /** The one-line query text sent. */
+  readonly query: string;
+}
+
+export interface RunHandle extends AsyncIterable<DvEvent> {
+  /** Resolves when the run ends; rejects with a RunnerError. Reading the events drives the run. */
+  readonly summary: Promise<RunSummary>;
+  /** `progress` events: CustomEvent<RunProgress>. */
+  readonly progress: EventTarget;
+  /** Stops the run: cancels the query if it is still running. */
+  cancel(): void;
+}
+
+export const DEFAULT_LIMIT = 20_000;
+const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_POLL_MS = 10_000;
+
+interface Window {
+  readonly fromDate: string;
+  readonly toDate: string;
+}
+
+function toDate(value: Date | string, name: string): Date {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new RunnerError('S1QL_CONFIG', `${name} is not a valid date: use ISO-8601 such as 2026-11-01T00:00:00Z`);
+  }
+  return date;
+}
+
+/** The absolute window, fixed once so re-runs ask the same question. */
+export function resolveWindow(options: Pick<RunOptions, 'from' | 'to' | 'last'>, now = Date.now()): Window {
+  const to = options.to === undefined ? new Date(now) : toDate(options.to, '--to');
+  const from =
+    options.from === undefined
+      ? new Date(to.getTime() - (options.last ?? DEFAULT_WINDOW_MS))
+      : toDate(options.from, '--from');
+  if (from.getTime() >= to.getTime()) {
+    throw new RunnerError(
+      'S1QL_CONFIG',
+      `the window is empty: --from ${from.toISOString()} is not before --to ${to.toISOString()}`,
+    );
+  }
+  return { fromDate: from.toISOString(), toDate: to.toISOString() };
+}
+
+/** Parses the query locally: a syntax error costs no API call. Returns the one-line text to send. */
+export function prepareQuery(query: string): string {
+  const { ast, diagnostics } = parse(query);
+  const errors = diagnostics.filter((d: Diagnostic) => d.severity === 'error');
+  if (errors.length > 0 || ast.expr === null || ast.expr === undefined) {
+    const first = errors[0];
+    const where =
+      first === undefined ? '' : ` at ${first.range.start.line}:${first.range.start.column}: ${first.message}`;
+    throw new RunnerError(
+      'S1QL_SYNTAX',
+      errors.length === 0
+        ? 'the query is empty'
+        : `the query has ${errors.length} syntax error${errors.length === 1 ? '' : 's'}${where}; nothing was sent`,
+      { exitCode: 1, diagnostics: errors },
+    );
+  }
+  return printCompact(ast);
+}
+
+function eventKey(event: DvEvent): string {
+  const id = event.id;
+  return typeof id === 'string' || typeof id === 'number' ? `id:${id}` : `json:${JSON.stringify(event)}`;
+}
+
+interface StatusBody {
+  readonly data?: {
+    readonly responseState?: unknown;
+    readonly progressStatus?: unknown;
+    readonly responseError?: unknown;
+  };
+}
+
+interface EventsBody {
+  readonly data?: unknown;
+  readonly pagination?: { readonly nextCursor?: unknown; readonly totalItems?: unknown };
+}
+
+/** A reason to re-run the query rather than fail: expired or cancelled by the console, or a stale cursor. */
+class Rerun extends Error {
+  readonly error: RunnerError;
+  constructor(error: RunnerError) {
+    super(error.message);
+    this.error = error;
+  }
+}
+
+export function runQuery(query: string, options: RunOptions): RunHandle {
+  const progressTarget = new EventTarget();
+  const controller = new AbortController();
+  const started = Date.now();
+  let summaryResolve!: (s: RunSummary) => void;
+  let summaryReject!: (e: unknown) => void;
+  const summary = new Promise<RunSummary>((resolve, reject) => {
+    summaryResolve = resolve;
+    summaryReject = reject;
+  });
+  // Callers that only iterate must not get an unhandled rejection from the summary.
+  summary.catch(() => undefined);
+
+  const onUserAbort = (): void => {
+    controller.abort(
+      new RunnerError('S1QL_CANCELLED', 'the run was cancelled; the query was cancelled on the console'),
+    );
+  };
+  if (options.signal?.aborted) onUserAbort();
+  else options.signal?.addEventListener('abort', onUserAbort, { once: true });
+
+  let iterated = false;
+  const handle: RunHandle = {
+    summary,
+    progress: progressTarget,
+    cancel: onUserAbort,
+    [Symbol.asyncIterator](): AsyncIterator<DvEvent> {
+      if (iterated) throw new Error('a RunHandle can be iterated once');
+      iterated = true;
+      return generate();
+    },
+  };
+
+  async function* generate(): AsyncGenerator<DvEvent> {
+    const signal = controller.signal;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ownClient = options.client === undefined;
+    let client: DvClient | undefined;
+    let queryId: string | undefined;
+    let state = 'NOT_STARTED';
+    let stateClass: StateClass = 'running';
+    let delivered = 0;
+    let pages = 0;
+    let reruns = 0;
+    let totalItems: number | undefined;
+    let lastKey: string | undefined;
+    let complete = false;
+    let finished = false;
+    let retriesAtStart = 0;
+    try {
+      const text = prepareQuery(query);
+      const window = resolveWindow(options);
+      const limit = options.limit ?? DEFAULT_LIMIT;
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new RunnerError('S1QL_CONFIG', '--limit must be a whole number >= 1');
+      const pageSize = Math.max(1, Math.min(1000, Math.floor(options.pageSize ?? 1000)));
+      const maxReruns = options.maxReruns ?? 2;
+      if (options.client === undefined && options.connection === undefined) {
+        throw new TypeError('runQuery needs a connection or a client');
+      }
+      client =
+        options.client ??
+        new DvClient(
+          options.connection as Connection,
+          options.budgets === undefined ? {} : { budgets: options.budgets },
+        );
+      retriesAtStart = client.retries;
+      const scale = client.budgets.scale;
+      if (options.timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          controller.abort(
+            new RunnerError(
+              'S1QL_TIMEOUT',
+              `the query did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was cancelled; ` +
+                'narrow the window or raise --timeout',
+            ),
+          );
+        }, options.timeoutMs);
+      }
+      const emit = (progress: number | undefined): void => {
+        const detail: RunProgress = { queryId, state, progress, pages, events: delivered, totalItems, reruns };
+        options.onProgress?.(detail);
+        progressTarget.dispatchEvent(new CustomEvent('progress', { detail }));
+      };
+      const c = client;
+
+      for (;;) {
+        // 1. init-query
+        const body: Record<string, unknown> = {
+          query: text,
+          fromDate: window.fromDate,
+          toDate: window.toDate,
+          limit,
+          queryType: ['events'],
+        };
+        if (options.siteIds !== undefined && options.siteIds.length > 0) body.siteIds = [...options.siteIds];
+        if (options.accountIds !== undefined && options.accountIds.length > 0)
+          body.accountIds = [...options.accountIds];
+        const scoped = body.siteIds !== undefined || body.accountIds !== undefined;
+        state = 'INIT';
+        stateClass = 'running';
+        const init = await c.call<{ data?: { queryId?: unknown } }>('init-query', {
+          method: 'POST',
+          path: 'dv/init-query',
+          body,
+          signal,
+          policy: INIT_POLICY,
+          scoped,
+        });
+        const id = init.data?.queryId;
+        if (typeof id !== 'string' || id === '') {
+          throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/init-query answered without a queryId');
+        }
+        queryId = id;
+        state = 'STARTED';
+        emit(0);
+
+        try {
+          // 2. poll until a done state, adaptively: from the 1/s limit, x1.5 up to 10 s while progress stands still.
+          const base = 1000 * scale;
+          let interval = base;
+          let lastProgress: number | undefined;
+          for (;;) {
+            let status: StatusBody;
+            try {
+              status = await c.call<StatusBody>('query-status', {
+                method: 'GET',
+                path: 'dv/query-status',
+                query: { queryId },
+                signal,
+                policy: GET_POLICY,
+                scoped,
+              });
+            } catch (error) {
+              if (error instanceof RunnerError && error.code === 'S1QL_EXPIRED') throw new Rerun(error);
+              throw error;
+            }
+            const data = status.data;
+            if (data === undefined || data === null || typeof data !== 'object') {
+              throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/query-status answered without data', { queryId });
+            }
+            state = typeof data.responseState === 'string' ? data.responseState : String(data.responseState);
+            stateClass = classifyState(data.responseState);
+            const progress = progressOf(data.progressStatus);
+            emit(progress);
+            if (stateClass === 'done') break;
+            if (stateClass === 'failed') {
+              const why =
+                typeof data.responseError === 'string' && data.responseError !== ''
+                  ? data.responseError
+                  : 'no reason given';
+              throw new RunnerError('S1QL_QUERY_FAILED', `the console failed the query (${state}): ${why}`, {
+                queryId,
+              });
+            }
+            if (stateClass === 'cancelled' || stateClass === 'expired') {
+              throw new Rerun(
+                new RunnerError(
+                  stateClass === 'cancelled' ? 'S1QL_CANCELLED' : 'S1QL_EXPIRED',
+                  `the console ${stateClass === 'cancelled' ? 'cancelled' : 'expired'} the query (${state})`,
+                  { queryId },
+                ),
+              );
+            }
+            if (progress !== lastProgress) interval = base;
+            else interval = Math.min(interval * 1.5, MAX_POLL_MS * scale);
+            lastProgress = progress;
+            await sleep(interval, signal).catch((e: unknown) => {
+              throw signal.reason instanceof RunnerError ? signal.reason : e;
+            });
+          }
+
+          // 3. page; on a re-run, skip what was delivered and check continuity.
+          const skip = delivered;
+          let index = 0;
+          let cursor: string | undefined;
+          let emptyPages = 0;
+          paging: for (;;) {
+            let page: EventsBody;
+            try {
+              page = await c.call<EventsBody>('events', {
+                method: 'GET',
+                path: 'dv/events',
+                query: { queryId, limit: pageSize, cursor },
+                signal,
+                policy: GET_POLICY,
+                scoped,
+              });
+            } catch (error) {
+              if (error instanceof RunnerError && error.code === 'S1QL_EXPIRED') throw new Rerun(error);
+              // A 400 on a cursor page: the cursor went stale.
+              if (error instanceof RunnerError && error.status === 400 && cursor !== undefined) {
+                throw new Rerun(
+                  new RunnerError('S1QL_EXPIRED', `the result cursor expired (${error.message})`, {
+                    cause: error,
+                    queryId,
+                  }),
+                );
+              }
+              throw error;
+            }
+            if (!Array.isArray(page.data) || page.pagination === undefined || page.pagination === null) {
+              throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events answered without data[] and pagination', {
+                queryId,
+              });
+            }
+            pages++;
+            const total = page.pagination.totalItems;
+            if (typeof total === 'number') totalItems = total;
+            else if (typeof total === 'string' && /^\d+$/.test(total)) totalItems = Number(total);
+            for (const event of page.data as DvEvent[]) {
+              if (index < skip) {
+                if (index === skip - 1 && eventKey(event) !== lastKey) {
+                  throw new RunnerError(
+                    'S1QL_EXPIRED',
+                    `the query expired after ${delivered} events and its re-run returned different results at that point; ` +
+                      'stopping rather than duplicating or losing events. Run it again, or narrow the window.',
+                    { queryId },
+                  );
+                }
+                index++;
+                continue;
+              }
+              if (delivered >= limit) break paging;
+              index++;
+              delivered++;
+              lastKey = eventKey(event);
+              yield event;
+            }
+            emit(100);
+            const next = page.pagination.nextCursor;
+            if (next === null || next === undefined || next === '') break;
+            if (typeof next !== 'string')
+              throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events: nextCursor is not a string', { queryId });
+            if (page.data.length === 0 && ++emptyPages > 20) {
+              throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events keeps returning empty pages with a cursor', {
+                queryId,
+              });
+            }
+            if (page.data.length > 0) emptyPages = 0;
+            cursor = next;
+          }
+          if (index < skip) {
+            throw new RunnerError(
+              'S1QL_EXPIRED',
+              `the query expired after ${delivered} events and its re-run returned only ${index}; ` +
+                'stopping rather than returning a short result. Run it again.',
+              { queryId },
+            );
+          }
+          const expected = totalItems === undefined ? undefined : Math.min(totalItems, limit);
+          if (expected !== undefined && delivered < expected) {
+            throw new RunnerError(
+              'S1QL_BAD_RESPONSE',
+              `dv/events ended after ${delivered} events but the console counted ${totalItems}; the result would be short`,
+              { queryId },
+            );
+          }
+          complete = true;
+          break;
+        } catch (error) {
+          if (!(error instanceof Rerun)) throw error;
+          if (reruns >= maxReruns) {
+            throw new RunnerError(
+              error.error.code,
+              `${error.error.message}; re-ran it ${reruns} time${reruns === 1 ? '' : 's'}, giving up. Run it again later or narrow the window.`,
+              { cause: error.error, queryId },
+            );
+          }
+          reruns++;
+          stateClass = 'running';
+        }
+      }
+      finished = true;
+      summaryResolve({
+        queryId,
+        state,
+        totalItems,
+        delivered,
+        truncated: delivered >= limit,
+        complete,
+        elapsedMs: Date.now() - started,
+        retries: c.retries - retriesAtStart,
+        reruns,
+        fromDate: window.fromDate,
+        toDate: window.toDate,
+        query: text,
+      } as RunSummary);
+    } catch (error) {
+      finished = true;
+      const reason = controller.signal.reason;
+      const mapped =
+        controller.signal.aborted && reason instanceof RunnerError
+          ? reason
+          : error instanceof RunnerError
+            ? error
+            : error instanceof TypeError
+              ? error
+              : new RunnerError('S1QL_NETWORK', `the run failed: ${(error as Error)?.message ?? String(error)}`, {
+                  cause: error,
+                });
+      summaryReject(mapped);
+      throw mapped;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onUserAbort);
+      // Leave no query running: cancel when the run stops before the console finished it.
+      if (client !== undefined && queryId !== undefined && stateClass === 'running') {
+        await client
+          .call('cancel-query', {
+            method: 'POST',
+            path: 'dv/cancel-query',
+            body: { queryId },
+            signal: AbortSignal.timeout(10_000),
+            policy: CANCEL_POLICY,
+          })
+          .catch(() => undefined);
+      }
+      if (!finished) {
+        // The consumer stopped reading early.
+        summaryResolve({
+          queryId: queryId ?? '',
+          state,
+          totalItems,
+          delivered,
+          truncated: false,
+          complete: false,
+          elapsedMs: Date.now() - started,
+          retries: (client?.retries ?? 0) - retriesAtStart,
+          reruns,
+          fromDate: '',
+          toDate: '',
+          query: '',
+        });
+      }
+      if (ownClient && client !== undefined) await client.close();
+    }
+  }
+
+  return handle;
+}

@@ -1,0 +1,172 @@
+import { MockAgent } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  Budgets,
+  backoffDelay,
+  classifyNetworkError,
+  classifyState,
+  createConnection,
+  DvClient,
+  GET_POLICY,
+  INIT_POLICY,
+  parseRetryAfter,
+  progressOf,
+  runQuery,
+} from '../src/index.ts';
+
+const ORIGIN = 'https://console.example.net';
+let agent: MockAgent;
+
+function client(): DvClient {
+  agent = new MockAgent();
+  agent.disableNetConnect();
+  return new DvClient(createConnection(ORIGIN, 'mock-token'), {
+    budgets: new Budgets({ scale: 0 }),
+    dispatcher: agent,
+  });
+}
+
+afterEach(async () => {
+  await agent?.close();
+});
+
+describe('state classification (DV-API.md)', () => {
+  it.each([
+    ['RUNNING', 'running'],
+    ['PLANNING', 'running'],
+    ['QUERY_RUNNING', 'running'],
+    ['EVENTS_RUNNING', 'running'],
+    ['PROCESS_RUNNING', 'running'],
+    ['FINISHED', 'done'],
+    ['EMPTY_RESULTS', 'done'],
+    ['QUERY_CANCEL', 'cancelled'],
+    ['QUERY_CANCELLED', 'cancelled'],
+    ['QUERY_EXPIRED', 'expired'],
+    ['TIMED_OUT', 'expired'],
+    ['TIMEOUT', 'expired'],
+    ['FAILED', 'failed'],
+    ['FAILED_CLIENT', 'failed'],
+    ['ERROR', 'failed'],
+    ['QUERY_NOT_FOUND', 'failed'],
+    ['SOMETHING_NEW', 'running'],
+    [undefined, 'running'],
+  ])('%s is %s', (state, cls) => {
+    expect(classifyState(state)).toBe(cls);
+  });
+
+  it('reads progressStatus as number or string', () => {
+    expect(progressOf('60')).toBe(60);
+    expect(progressOf(100)).toBe(100);
+    expect(progressOf('')).toBeUndefined();
+    expect(progressOf(null)).toBeUndefined();
+  });
+});
+
+describe('retry data', () => {
+  it('parses Retry-After seconds and HTTP-dates', () => {
+    expect(parseRetryAfter('3', 0)).toBe(3000);
+    expect(parseRetryAfter('0.5', 0)).toBe(500);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:10 GMT', now)).toBe(10_000);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+
+  it('backs off exponentially, capped, jittered, scaled', () => {
+    expect(backoffDelay(GET_POLICY, 1, 1, 0)).toBe(1000);
+    expect(backoffDelay(GET_POLICY, 3, 1, 0)).toBe(4000);
+    expect(backoffDelay(GET_POLICY, 10, 1, 0)).toBe(16_000);
+    expect(backoffDelay(GET_POLICY, 10, 1, 0.999)).toBeGreaterThanOrEqual(8000);
+    expect(backoffDelay(GET_POLICY, 1, 0.5, 0)).toBe(500);
+    expect(INIT_POLICY.statuses).toEqual([429]);
+  });
+
+  it('tells connection failures before sending from those after', () => {
+    expect(classifyNetworkError(Object.assign(new Error(), { code: 'ECONNREFUSED' }))).toBe('before-send');
+    expect(classifyNetworkError(Object.assign(new Error(), { code: 'UND_ERR_CONNECT_TIMEOUT' }))).toBe('before-send');
+    expect(classifyNetworkError(Object.assign(new Error(), { code: 'UND_ERR_SOCKET' }))).toBe('after-send');
+    expect(classifyNetworkError(new Error('x', { cause: Object.assign(new Error(), { code: 'ECONNRESET' }) }))).toBe(
+      'after-send',
+    );
+    expect(classifyNetworkError(Object.assign(new Error(), { code: 'CERT_HAS_EXPIRED' }))).toBe('fatal');
+  });
+});
+
+describe('DvClient edge cases (MockAgent)', () => {
+  it('a 2xx body that is not JSON is S1QL_BAD_RESPONSE', async () => {
+    const c = client();
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/web/api/v2.1/system/status', method: 'GET' })
+      .reply(200, '<html>login</html>');
+    await expect(c.call('other', { method: 'GET', path: 'system/status' })).rejects.toMatchObject({
+      code: 'S1QL_BAD_RESPONSE',
+      exitCode: 5,
+    });
+  });
+
+  it('a connection error after sending init-query is not retried', async () => {
+    const c = client();
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/web/api/v2.1/dv/init-query', method: 'POST' })
+      .replyWithError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+    await expect(
+      c.call('init-query', { method: 'POST', path: 'dv/init-query', body: {}, policy: INIT_POLICY }),
+    ).rejects.toMatchObject({ code: 'S1QL_NETWORK', message: expect.stringContaining('may have started') });
+    expect(c.calls['init-query']).toBe(1);
+  });
+
+  it('a connect refusal on init-query is retried', async () => {
+    const c = client();
+    const pool = agent.get(ORIGIN);
+    pool
+      .intercept({ path: '/web/api/v2.1/dv/init-query', method: 'POST' })
+      .replyWithError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
+    pool.intercept({ path: '/web/api/v2.1/dv/init-query', method: 'POST' }).reply(200, { data: { queryId: 'q1' } });
+    await expect(
+      c.call('init-query', { method: 'POST', path: 'dv/init-query', body: {}, policy: INIT_POLICY }),
+    ).resolves.toEqual({ data: { queryId: 'q1' } });
+    expect(c.calls['init-query']).toBe(2);
+  });
+
+  it('sends a cursor holding = URL-encoded exactly once', async () => {
+    const c = client();
+    const pool = agent.get(ORIGIN);
+    const seen: string[] = [];
+    pool
+      .intercept({
+        path: (p) => {
+          seen.push(p);
+          return p.startsWith('/web/api/v2.1/dv/events');
+        },
+        method: 'GET',
+      })
+      .reply(200, { data: [], pagination: { nextCursor: null, totalItems: 0 } });
+    await c.call('events', {
+      method: 'GET',
+      path: 'dv/events',
+      query: { queryId: 'q1', limit: 10, cursor: 'ab+c/d==' },
+    });
+    expect(seen.at(-1)).toBe('/web/api/v2.1/dv/events?queryId=q1&limit=10&cursor=ab%2Bc%2Fd%3D%3D');
+  });
+
+  it('a page that ends before totalItems is never a silently short result', async () => {
+    const c = client();
+    const pool = agent.get(ORIGIN);
+    pool.intercept({ path: '/web/api/v2.1/dv/init-query', method: 'POST' }).reply(200, { data: { queryId: 'q1' } });
+    pool
+      .intercept({ path: (p) => p.startsWith('/web/api/v2.1/dv/query-status'), method: 'GET' })
+      .reply(200, { data: { responseState: 'FINISHED', progressStatus: 100 } });
+    pool
+      .intercept({ path: (p) => p.startsWith('/web/api/v2.1/dv/events'), method: 'GET' })
+      .reply(200, { data: [{ id: '1' }], pagination: { nextCursor: null, totalItems: 5 } });
+    const seen: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const e of runQuery('SrcProcName = "x"', { client: c })) seen.push(e.id);
+      })(),
+    ).rejects.toMatchObject({ code: 'S1QL_BAD_RESPONSE' });
+    expect(seen).toEqual(['1']);
+  });
+});
