@@ -6,7 +6,7 @@
  * no metacharacters is the Contains it stands for. So removing a duplicate or merging an OR chain into a list is
  * verified, not trusted.
  */
-import { type Expr, type Fix, type Predicate, parse, type TextEdit } from '@s1ql/language';
+import { type Expr, type Fix, isEnumField, type Predicate, parse, type TextEdit } from '@s1ql/language';
 import { rules } from './registry.ts';
 import type { LintMessage } from './types.ts';
 import { fieldInfo, insensitive, opInfo, splitRegex, valueText } from './util.ts';
@@ -43,7 +43,10 @@ function predicateNF(p: Predicate): NF {
   }
   if (op.id === 'regexp' && o?.kind === 'String') {
     const { body, ignoreCase } = splitRegex(o.value);
-    if (!REGEX_META.test(body) && body !== '') return { p: [field, ignoreCase ? 'containsAnyCase' : 'contains', body] };
+    // Without (?i) a RegExp is case-sensitive even on an enum field, where Contains is not.
+    if (!REGEX_META.test(body) && body !== '' && (ignoreCase || !isEnumField(fieldInfo(p)))) {
+      return { p: [field, ignoreCase ? 'containsAnyCase' : 'contains', ignoreCase ? body.toLowerCase() : body] };
+    }
   }
   if (o === null) return { p: [field, id] };
   if (o.kind === 'String' || o.kind === 'Number') return { p: [field, id, val(o)] };

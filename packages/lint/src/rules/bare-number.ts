@@ -1,6 +1,6 @@
 import { predicates, walk } from '@s1ql/language';
 import type { Rule } from '../types.ts';
-import { docsUrl, replace } from '../util.ts';
+import { docsUrl, fieldInfo, replace } from '../util.ts';
 
 export const rule: Rule = {
   meta: {
@@ -16,8 +16,10 @@ export const rule: Rule = {
   check(ctx) {
     for (const p of predicates(ctx.ast.expr)) {
       if (!p.operand) continue;
+      // The engine reads a bare 1.5 on a timestamp field as epoch milliseconds, but refuses the text "1.5" there.
+      const timestamp = fieldInfo(p)?.type === 'timestamp';
       walk(p.operand, (node) => {
-        if (node.kind !== 'Number') return;
+        if (node.kind !== 'Number' || (timestamp && node.raw.includes('.'))) return;
         ctx.report({
           node,
           message: `Write the number ${node.raw} quoted: "${node.raw}".`,

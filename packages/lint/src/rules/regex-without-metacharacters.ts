@@ -1,6 +1,6 @@
 import { predicates, quote } from '@s1ql/language';
 import type { Rule } from '../types.ts';
-import { docsUrl, opInfo, replace, splitRegex } from '../util.ts';
+import { docsUrl, isEnumFieldOf, opInfo, replace, splitRegex } from '../util.ts';
 
 const META = /[\\^$.|?*+()[\]{}]/;
 
@@ -21,6 +21,8 @@ export const rule: Rule = {
       if (opInfo(p)?.id !== 'regexp' || p.operand?.kind !== 'String' || p.operator.kind !== 'Operator') continue;
       const { body, ignoreCase } = splitRegex(p.operand.value);
       if (body === '' || META.test(body)) continue;
+      // Contains on an enum field ignores case, a RegExp without (?i) does not: there is no equivalent to offer.
+      if (!ignoreCase && isEnumFieldOf(p)) continue;
       const op = ignoreCase ? 'Contains AnyCase' : 'Contains';
       ctx.report({
         node: p.operand,
