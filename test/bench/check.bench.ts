@@ -2,6 +2,9 @@
  * `s1ql check` on generated libraries of 1k, 5k and 20k YAML hunts (the examples with varied values), timing the
  * whole process `node packages/cli/src/bin.ts check DIR --format json > /dev/null`. Floor, same run: a Node process
  * that walks the same tree, reads every file and JSON.parses as many bytes. Goal: 5,000 hunts in under 2 s.
+ * Each figure is the best of RUNS runs (default 3): the machine is shared, and the minimum is the least noisy
+ * estimate of the work itself. "Marginal" is the time per extra hunt from the previous size, which shows whether
+ * growth is linear once the fixed start-up cost is set aside.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -47,10 +50,18 @@ function generate(dir: string, count: number): number {
   return bytes;
 }
 
+const RUNS = Math.max(1, Number(process.env.RUNS ?? 3));
+
 function timeProcess(args: string[]): { seconds: number; status: number | null; stderr: string } {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, status: r.status, stderr: r.stderr };
+  let best: { seconds: number; status: number | null; stderr: string } | undefined;
+  for (let run = 0; run < RUNS; run++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (!best || seconds < best.seconds || r.status !== 0) best = { seconds, status: r.status, stderr: r.stderr };
+    if (r.status !== 0) break;
+  }
+  return best as { seconds: number; status: number | null; stderr: string };
 }
 
 const floorScript = `
@@ -67,6 +78,7 @@ process.stdout.write(String(n));
 const sizes = (process.env.SIZES ?? '1000,5000,20000').split(',').map(Number);
 const rows: string[] = [];
 let fiveK = Number.NaN;
+let previous: { size: number; seconds: number } | undefined;
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), `s1ql-check-bench-${size}-`));
   try {
@@ -78,9 +90,14 @@ for (const size of sizes) {
       process.stderr.write(`check exited ${check.status} on ${size} hunts:\n${check.stderr.slice(0, 2000)}\n`);
     }
     if (size === 5000) fiveK = check.seconds;
+    const marginal = previous
+      ? `${(((check.seconds - previous.seconds) * 1e6) / (size - previous.size)).toFixed(0)} µs`
+      : '–';
+    previous = { size, seconds: check.seconds };
     rows.push(
       `| ${size} | ${(bytes / 1e6).toFixed(1)} MB | ${check.seconds.toFixed(2)} s | ${Math.round(size / check.seconds)} | ` +
-        `${((check.seconds * 1e6) / size).toFixed(0)} µs | ${floor.seconds.toFixed(2)} s | ${(check.seconds / floor.seconds).toFixed(1)}× | ${check.status} |`,
+        `${((check.seconds * 1e6) / size).toFixed(0)} µs | ${marginal} | ${floor.seconds.toFixed(2)} s | ` +
+        `${(check.seconds / floor.seconds).toFixed(1)}× | ${check.status} |`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -89,8 +106,10 @@ for (const size of sizes) {
 
 process.stdout.write(
   [
-    '| hunts | bytes | check (whole process) | hunts/s | per hunt | floor (read + JSON.parse) | check/floor | exit |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `Best of ${RUNS} runs each.`,
+    '',
+    '| hunts | bytes | check (whole process) | hunts/s | per hunt | marginal per hunt | floor (read + JSON.parse) | check/floor | exit |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     `Goal: 5,000 hunts in < 2 s: ${fiveK < 2 ? 'met' : 'NOT met'} (${fiveK.toFixed(2)} s).`,

@@ -1,31 +1,36 @@
 /** The `s1ql` command: wires the packages to the contract of design/CLI.md. */
 import { Command, CommanderError } from 'commander';
-import { registerCheck } from './commands/check.ts';
-import { registerDoctor } from './commands/doctor.ts';
-import { registerEmulator } from './commands/emulator.ts';
-import { registerFmt } from './commands/fmt.ts';
-import { registerLint } from './commands/lint.ts';
-import { registerParse } from './commands/parse.ts';
-import { registerRun } from './commands/run.ts';
-import { registerStart } from './commands/start.ts';
-import { registerSweep } from './commands/sweep.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
 import { type Io, writeLine } from './io.ts';
 
 type Register = (program: Command, io: Io, done: (code: number) => void) => void;
 
-/** One entry per command; each lives in commands/<name>.ts. */
-const commands: readonly Register[] = [
-  registerParse,
-  registerFmt,
-  registerStart,
-  registerCheck,
-  registerLint,
-  registerRun,
-  registerSweep,
-  registerDoctor,
-  registerEmulator,
+/**
+ * One entry per command, in help order; each lives in commands/<name>.ts. Loaded on demand: a process runs one
+ * command, and importing every command's dependencies (HTTP client, runner, emulator...) costs more start-up time
+ * than most commands take.
+ */
+const commands: readonly { readonly name: string; readonly load: () => Promise<Register> }[] = [
+  { name: 'parse', load: async () => (await import('./commands/parse.ts')).registerParse },
+  { name: 'fmt', load: async () => (await import('./commands/fmt.ts')).registerFmt },
+  { name: 'start', load: async () => (await import('./commands/start.ts')).registerStart },
+  { name: 'check', load: async () => (await import('./commands/check.ts')).registerCheck },
+  { name: 'lint', load: async () => (await import('./commands/lint.ts')).registerLint },
+  { name: 'run', load: async () => (await import('./commands/run.ts')).registerRun },
+  { name: 'sweep', load: async () => (await import('./commands/sweep.ts')).registerSweep },
+  { name: 'doctor', load: async () => (await import('./commands/doctor.ts')).registerDoctor },
+  { name: 'emulator', load: async () => (await import('./commands/emulator.ts')).registerEmulator },
 ];
+
+/**
+ * The commands to register: just the one named first on the command line (what `s1ql <command> ...` dispatches
+ * to, so nothing it does can depend on the others), and all of them otherwise (`s1ql --help`, `s1ql help run`,
+ * a misspelt command, which must list them).
+ */
+async function commandsFor(argv: readonly string[]): Promise<Register[]> {
+  const named = commands.find((c) => c.name === argv[0]);
+  return Promise.all((named ? [named] : commands).map((c) => c.load()));
+}
 
 /** Runs the CLI and resolves to its exit code; never throws for anything the user did. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -38,7 +43,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       writeErr: (s) => io.stderr.write(s),
     })
     .showHelpAfterError('(run with --help for usage)');
-  for (const register of commands) {
+  for (const register of await commandsFor(argv)) {
     register(program, io, (code) => {
       exitCode = code;
     });
