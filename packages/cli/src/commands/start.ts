@@ -1,51 +1,36 @@
 /**
- * `s1ql start`: the Quick start's main job on the embedded default. Until the editor lands, it checks the bundled
- * example library (examples/hunts/): parses and format-checks every hunt and prints a readable report.
+ * `s1ql start`: the Quick start's main job on the embedded default. It checks the bundled example library
+ * (examples/hunts/), then runs every hunt through the runner against an in-process DV API emulator and reports
+ * what each finds, including the attack stories planted in the emulator's telemetry.
  */
 import { fileURLToPath } from 'node:url';
-import { print } from '@s1ql/language';
 import type { Command } from 'commander';
-import { ExitCode } from '../exit-codes.ts';
-import { expandPaths, formatDiagnostic, type Io, readInput, writeLine } from '../io.ts';
-import { querySource } from '../sources.ts';
-import { parseSource } from './parse.ts';
+import { runDemo } from '../demo.ts';
+import { ExitCode, UsageError } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
 
 const EXAMPLES = fileURLToPath(new URL('../../../../examples/hunts', import.meta.url));
+
+interface StartOptions {
+  readonly events: string;
+  readonly seed: string;
+}
 
 export function registerStart(program: Command, io: Io, done: (code: number) => void): void {
   program
     .command('start')
-    .description('Check the bundled example hunts (examples/hunts/) and print a report')
+    .description('Check the example hunts, then run them against the embedded DV API emulator and report the hits')
     .argument('[dir]', 'a folder of hunts', EXAMPLES)
-    .action(async (dir: string) => {
-      const paths = await expandPaths([dir], io);
-      let clean = 0;
-      let unformatted = 0;
-      let broken = 0;
-      for (const path of paths) {
-        const source = querySource(await readInput(path, io));
-        const { ast, diagnostics } = parseSource(source);
-        const errors = diagnostics.filter((d) => d.severity === 'error');
-        const name = path.slice(dir.length + 1) || path;
-        if (errors.length > 0) {
-          broken++;
-          writeLine(io.stdout, `  ✗ ${name}`);
-          for (const d of errors) writeLine(io.stdout, `      ${formatDiagnostic(name, d)}`);
-          continue;
-        }
-        const formatted = source.replaceQuery ? source.replaceQuery(print(ast)) : `${print(ast)}\n`;
-        if (formatted !== source.text) {
-          unformatted++;
-          writeLine(io.stdout, `  ~ ${name} (parses; not in canonical format: s1ql fmt --write)`);
-        } else {
-          clean++;
-          writeLine(io.stdout, `  ✓ ${name}`);
-        }
+    .option('--events <n>', 'synthetic events the emulator serves', '50000')
+    .option('--seed <n>', 'seed of the synthetic telemetry', '1')
+    .action(async (dir: string, options: StartOptions) => {
+      const events = Number(options.events);
+      const seed = Number(options.seed);
+      if (!Number.isInteger(events) || events < 100 || events > 5_000_000) {
+        throw new UsageError('--events must be a whole number from 100 to 5000000');
       }
-      writeLine(
-        io.stdout,
-        `\n${paths.length} hunts: ${clean} clean, ${unformatted} to reformat, ${broken} with syntax errors`,
-      );
-      done(broken > 0 ? ExitCode.problems : ExitCode.ok);
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a whole number');
+      const result = await runDemo(io, { dir, events, seed });
+      done(result.errors > 0 || result.failedRuns > 0 ? ExitCode.problems : ExitCode.ok);
     });
 }
