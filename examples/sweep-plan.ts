@@ -16,5 +16,5 @@ for (const q of plan.queries) console.log(q.text);
 assert.equal(plan.invalid.length, 1);
 assert.equal(plan.invalid[0]?.input, 'not an ioc');
 assert.equal(new Set(plan.iocs.map((i) => i.value)).size, plan.iocs.length); // deduplicated
-assert.ok(plan.queries.some((q) => q.text.includes('DnsRequest In AnyCase ("evil.example")')));
+assert.ok(plan.queries.some((q) => q.text.includes('DnsRequest In Contains AnyCase ("evil.example")')));
 assert.ok(plan.queries.every((q) => q.text.length <= 8000));

@@ -61,7 +61,7 @@ describe('planSweep', () => {
     expect(plan.queries.map((q) => q.text)).toEqual([
       'SrcProcImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR SrcProcParentImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR TgtFileMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR TgtProcImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e")',
       'ObjectType = "ip" AND (DstIP In AnyCase ("203.0.113.7") OR SrcIP In AnyCase ("203.0.113.7"))',
-      'ObjectType In ("dns", "url") AND (DnsRequest In AnyCase ("evil.example") OR Url In Contains AnyCase ("evil.example"))',
+      'ObjectType In ("dns", "url") AND (DnsRequest In Contains AnyCase ("evil.example") OR Url In Contains AnyCase ("evil.example"))',
     ]);
     expect(plan.invalid).toEqual([{ input: 'not an ioc', line: 7, reason: expect.any(String) }]);
     expect(plan.iocs.find((i) => i.kind === 'md5')).toEqual({

@@ -70,9 +70,10 @@ function members(shortcut: 'Sha256' | 'Sha1' | 'Md5' | 'IP' | 'FilePath'): Route
 /**
  * Where each kind is looked for: the members of the catalog's shortcut field for it (`Sha1` -> TgtFileSha1,
  * SrcProcImageSha1, SrcProcParentImageSha1, TgtProcImageSha1; `IP` -> DstIP, SrcIP; `FilePath` -> image, file
- * and old file paths), all `In AnyCase` so the case telemetry uses does not matter. A domain is a DNS request
- * (exact, any case) or part of a URL (`In Contains AnyCase`, which also matches `notevil.com` for `evil.com`:
- * a deliberate superset, as a domain may appear anywhere in a URL); a URL is part of a Url value.
+ * and old file paths), all `In AnyCase` so the case telemetry uses does not matter. A domain is part of a DNS
+ * request or of a URL (`In Contains AnyCase`): IOC feeds name a domain to catch its subdomains too
+ * (`a.b.evil.com` for `evil.com`), which also matches `notevil.com`, a deliberate superset that the hit report
+ * narrows per event; a URL is part of a Url value.
  */
 const routes: Readonly<Record<IocKind, readonly Route[]>> = {
   sha256: members('Sha256'),
@@ -80,7 +81,7 @@ const routes: Readonly<Record<IocKind, readonly Route[]>> = {
   md5: members('Md5'),
   ip: members('IP'),
   domain: [
-    { field: 'DnsRequest', operator: 'in anycase' },
+    { field: 'DnsRequest', operator: 'in contains anycase' },
     { field: 'Url', operator: 'in contains anycase' },
   ],
   url: [{ field: 'Url', operator: 'in contains anycase' }],
@@ -161,7 +162,7 @@ function lowerBound(weights: readonly number[], capacity: number, maxCount: numb
  *
  * ```ts
  * planSweep(['44d88612fea8a8f36de82e1278abb02f', 'evil[.]example', '203.0.113.7']).queries.map((q) => q.text)
- * // => ["SrcProcImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR SrcProcParentImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR TgtFileMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR TgtProcImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\")","ObjectType = \"ip\" AND (DstIP In AnyCase (\"203.0.113.7\") OR SrcIP In AnyCase (\"203.0.113.7\"))","ObjectType In (\"dns\", \"url\") AND (DnsRequest In AnyCase (\"evil.example\") OR Url In Contains AnyCase (\"evil.example\"))"]
+ * // => ["SrcProcImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR SrcProcParentImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR TgtFileMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR TgtProcImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\")","ObjectType = \"ip\" AND (DstIP In AnyCase (\"203.0.113.7\") OR SrcIP In AnyCase (\"203.0.113.7\"))","ObjectType In (\"dns\", \"url\") AND (DnsRequest In Contains AnyCase (\"evil.example\") OR Url In Contains AnyCase (\"evil.example\"))"]
  * ```
  */
 export function planSweep(iocs: readonly string[], options: SweepOptions = {}): SweepPlan {
