@@ -16,6 +16,8 @@ type Event = Readonly<Record<string, unknown>>;
 export interface EventWriter {
   write(event: Event): Promise<void>;
   end(): Promise<void>;
+  /** Writes out what is buffered without ending (after a failed run, so delivered events are not lost). */
+  flush?(): Promise<void>;
 }
 
 async function put(out: Writable, text: string): Promise<void> {
@@ -29,6 +31,7 @@ function cell(value: unknown): string {
 }
 
 const CSV_HEADER_EVENTS = 1000;
+const BATCH_CHARS = 64 * 1024;
 const TABLE_COLUMNS = [
   'eventTime',
   'createdAt',
@@ -43,8 +46,27 @@ const TABLE_COLUMNS = [
 
 export function eventWriter(format: Format, out: Writable): EventWriter {
   switch (format) {
-    case 'ndjson':
-      return { write: (e) => put(out, `${JSON.stringify(e)}\n`), end: async () => undefined };
+    case 'ndjson': {
+      // Lines are gathered into ~64 KB writes: one Buffer and one syscall per batch, not per event.
+      let batch = '';
+      return {
+        write: (e) => {
+          batch += `${JSON.stringify(e)}\n`;
+          if (batch.length < BATCH_CHARS) return Promise.resolve();
+          const text = batch;
+          batch = '';
+          return put(out, text);
+        },
+        end: async () => {
+          if (batch !== '') await put(out, batch);
+          batch = '';
+        },
+        flush: async () => {
+          if (batch !== '') await put(out, batch);
+          batch = '';
+        },
+      };
+    }
     case 'json': {
       let first = true;
       return {

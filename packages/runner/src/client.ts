@@ -121,6 +121,25 @@ export class DvClient {
 
   /** One API call: paced by the budget, retried per policy, the JSON body returned or a RunnerError thrown. */
   async call<T>(endpoint: Endpoint, options: CallOptions): Promise<T> {
+    const text = await this.callText(endpoint, options);
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw this.notJson(options, error);
+    }
+  }
+
+  /** A 2xx body that is not JSON: not the API speaking (a login page, a proxy). */
+  notJson(options: Pick<CallOptions, 'method' | 'path'>, cause: unknown): RunnerError {
+    return new RunnerError(
+      'S1QL_BAD_RESPONSE',
+      `${options.method} ${options.path}: the server answered with a body that is not JSON; is ${this.connection.host} a SentinelOne console?`,
+      { cause },
+    );
+  }
+
+  /** As `call`, but the 2xx body is returned as text, unparsed (dv/events pages are parsed lazily). */
+  async callText(endpoint: Endpoint, options: CallOptions): Promise<string> {
     const policy = options.policy ?? GET_POLICY;
     const budget = this.budgets.get(this.connection.fingerprint, endpoint);
     const search = new URLSearchParams();
@@ -178,17 +197,7 @@ export class DvClient {
           { cause: error },
         );
       }
-      if (status >= 200 && status < 300) {
-        try {
-          return JSON.parse(text) as T;
-        } catch (error) {
-          throw new RunnerError(
-            'S1QL_BAD_RESPONSE',
-            `${label}: the server answered ${status} with a body that is not JSON; is ${this.connection.host} a SentinelOne console?`,
-            { cause: error, status },
-          );
-        }
-      }
+      if (status >= 200 && status < 300) return text;
       const body = apiError(text);
       if (policy.statuses.includes(status) && attempt < policy.maxAttempts) {
         const now = Date.now();

@@ -14,6 +14,7 @@ import { type Budgets, sleep } from './budgets.ts';
 import { DvClient } from './client.ts';
 import type { Connection } from './connection.ts';
 import { RunnerError } from './errors.ts';
+import { type EventsPage, readEventsPage } from './page.ts';
 import { CANCEL_POLICY, GET_POLICY, INIT_POLICY } from './retry.ts';
 import { classifyState, progressOf, type StateClass } from './states.ts';
 
@@ -146,11 +147,6 @@ interface StatusBody {
   };
 }
 
-interface EventsBody {
-  readonly data?: unknown;
-  readonly pagination?: { readonly nextCursor?: unknown; readonly totalItems?: unknown };
-}
-
 /** A reason to re-run the query rather than fail: expired or cancelled by the console, or a stale cursor. */
 class Rerun extends Error {
   readonly error: RunnerError;
@@ -209,6 +205,8 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
     let complete = false;
     let finished = false;
     let retriesAtStart = 0;
+    // Aborts a prefetched page when the run stops early.
+    let pageController: AbortController | undefined;
     try {
       const text = prepareQuery(query);
       const window = resolveWindow(options);
@@ -332,19 +330,20 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
             });
           }
 
-          // 3. page; on a re-run, skip what was delivered and check continuity.
+          // 3. page; on a re-run, skip what was delivered and check continuity. The next page is fetched while
+          // the consumer reads this one (one page ahead at most: backpressure still holds), so the server's
+          // work and ours overlap.
           const skip = delivered;
           let index = 0;
-          let cursor: string | undefined;
           let emptyPages = 0;
-          paging: for (;;) {
-            let page: EventsBody;
+          const fetchPage = async (cursor: string | undefined): Promise<EventsPage> => {
+            let text: string;
             try {
-              page = await c.call<EventsBody>('events', {
+              text = await c.callText('events', {
                 method: 'GET',
                 path: 'dv/events',
                 query: { queryId, limit: pageSize, cursor },
-                signal,
+                signal: pageSignal,
                 policy: GET_POLICY,
                 scoped,
               });
@@ -361,18 +360,49 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
               }
               throw error;
             }
-            if (!Array.isArray(page.data) || page.pagination === undefined || page.pagination === null) {
+            let page: EventsPage | undefined;
+            try {
+              page = readEventsPage(text);
+            } catch (error) {
+              throw c.notJson({ method: 'GET', path: 'dv/events' }, error);
+            }
+            if (page === undefined || page.pagination === undefined || page.pagination === null) {
               throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events answered without data[] and pagination', {
                 queryId,
               });
             }
+            return page;
+          };
+          pageController = new AbortController();
+          const pageSignal = AbortSignal.any([signal, pageController.signal]);
+          let pending: Promise<EventsPage> | undefined = fetchPage(undefined);
+          paging: while (pending !== undefined) {
+            const page: EventsPage = await pending;
+            pending = undefined;
             pages++;
-            const total = page.pagination.totalItems;
+            const pagination = page.pagination as { nextCursor?: unknown; totalItems?: unknown };
+            const total = pagination.totalItems;
             if (typeof total === 'number') totalItems = total;
             else if (typeof total === 'string' && /^\d+$/.test(total)) totalItems = Number(total);
-            for (const event of page.data as DvEvent[]) {
+            const next = pagination.nextCursor;
+            const more = !(next === null || next === undefined || next === '');
+            if (more && typeof next !== 'string')
+              throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events: nextCursor is not a string', { queryId });
+            if (more && page.length === 0 && ++emptyPages > 20) {
+              throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events keeps returning empty pages with a cursor', {
+                queryId,
+              });
+            }
+            if (page.length > 0) emptyPages = 0;
+            // Prefetch only while the limit leaves room for more events.
+            if (more && delivered + Math.max(0, page.length - Math.max(0, skip - index)) < limit) {
+              pending = fetchPage(next as string);
+              // Its failure is handled when the consumer reaches it.
+              pending.catch(() => undefined);
+            }
+            for (let i = 0; i < page.length; i++) {
               if (index < skip) {
-                if (index === skip - 1 && eventKey(event) !== lastKey) {
+                if (index === skip - 1 && eventKey(page.event(i) as DvEvent) !== lastKey) {
                   throw new RunnerError(
                     'S1QL_EXPIRED',
                     `the query expired after ${delivered} events and its re-run returned different results at that point; ` +
@@ -384,24 +414,22 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
                 continue;
               }
               if (delivered >= limit) break paging;
+              let event: DvEvent;
+              try {
+                event = page.event(i) as DvEvent;
+              } catch (error) {
+                throw c.notJson({ method: 'GET', path: 'dv/events' }, error);
+              }
               index++;
               delivered++;
               lastKey = eventKey(event);
               yield event;
             }
             emit(100);
-            const next = page.pagination.nextCursor;
-            if (next === null || next === undefined || next === '') break;
-            if (typeof next !== 'string')
-              throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events: nextCursor is not a string', { queryId });
-            if (page.data.length === 0 && ++emptyPages > 20) {
-              throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events keeps returning empty pages with a cursor', {
-                queryId,
-              });
-            }
-            if (page.data.length > 0) emptyPages = 0;
-            cursor = next;
+            if (more && pending === undefined && delivered < limit) pending = fetchPage(next as string);
           }
+          pageController.abort();
+          pageController = undefined;
           if (index < skip) {
             throw new RunnerError(
               'S1QL_EXPIRED',
@@ -464,6 +492,7 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
       summaryReject(mapped);
       throw mapped;
     } finally {
+      pageController?.abort();
       if (timer !== undefined) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onUserAbort);
       // Leave no query running: cancel when the run stops before the console finished it.

@@ -117,6 +117,7 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
       }
     } catch (error) {
       bar?.stop();
+      await writer.flush?.().catch(() => undefined);
       code = reportError(error, io, file);
     } finally {
       interrupt.dispose();

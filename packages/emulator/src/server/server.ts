@@ -473,7 +473,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const auth = checkAuth(req, r.endpoint);
     token = auth.key;
-    const reply = await (async (): Promise<Reply> => {
+    const answer = async (): Promise<Reply> => {
       if (auth.reply) return auth.reply;
       const taken = limiter.take(auth.key ?? '', r.endpoint, Date.now());
       if (!taken.ok) return tooManyRequests(retryAfter ? Math.max(1, Math.ceil(taken.retryAfterMs / 1000)) : null);
@@ -506,7 +506,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         case 'system-status':
           return { status: 200, body: { data: { health: 'ok' } } };
       }
-    })();
+    };
+    let reply: Reply;
+    try {
+      reply = await answer();
+    } catch (error) {
+      // The client gave up (a timeout during a `slow` fault) while its body was being read: the call still
+      // reached the server, so it is logged (status 0, like a drop) rather than lost from the call log.
+      if (req.destroyed || res.destroyed) {
+        log(0, injected.fired);
+        return;
+      }
+      throw error;
+    }
     if (!req.readableEnded) req.resume();
     send(res, reply);
     log(reply.status, injected.fired);
