@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createTelemetry, startEmulator } from '@s1ql/emulator';
-import { compile } from '@s1ql/engine';
+import { compile, type DvEvent } from '@s1ql/engine';
 import { parse } from '@s1ql/language';
 
 const N = 1_000_000;
@@ -51,21 +51,29 @@ function measureInProcess() {
   const test = compileHunt();
   // Warm up both loops so the JIT has settled before timing.
   for (let i = 0; i < 50_000; i++) test(telemetry.eventAt(i));
-  let t = performance.now();
-  let sink = 0;
-  for (let i = 0; i < N; i++) sink += telemetry.eventAt(i).id === '' ? 1 : 0;
-  const genMs = performance.now() - t;
-  t = performance.now();
+  // Generate in chunks of 10k and time generation and evaluation of each chunk apart, so the evaluation figure
+  // covers all 1M generated events without subtracting two noisy totals.
+  let genMs = 0;
+  let evalMs = 0;
   let matched = 0;
-  for (let i = 0; i < N; i++) if (test(telemetry.eventAt(i))) matched++;
-  const genEvalMs = performance.now() - t;
+  const CHUNK = 10_000;
+  const chunk: DvEvent[] = new Array(CHUNK);
+  for (let start = 0; start < N; start += CHUNK) {
+    let t = performance.now();
+    for (let i = 0; i < CHUNK; i++) chunk[i] = telemetry.eventAt(start + i);
+    genMs += performance.now() - t;
+    t = performance.now();
+    for (let i = 0; i < CHUNK; i++) if (test(chunk[i] as DvEvent)) matched++;
+    evalMs += performance.now() - t;
+  }
+  const sink = 0;
   // Pure evaluation over materialized events (100k, 10 rounds): the engine's own rate on these events.
   const sample = [...telemetry.events(0, 100_000)];
-  t = performance.now();
+  const t = performance.now();
   let pure = 0;
   for (let round = 0; round < 10; round++) for (const e of sample) if (test(e)) pure++;
   const pureMs = performance.now() - t;
-  return { genMs, genEvalMs, pureMs, matched, sink, pure };
+  return { genMs, evalMs, pureMs, matched, sink, pure };
 }
 
 function runChild(): Promise<{ ms: number; total: number; rss: number }> {
@@ -85,13 +93,11 @@ async function main(): Promise<void> {
   const m = measureInProcess();
   const c = await runChild();
   const rate = (n: number, ms: number) => `${(((n / ms) * 1000) / 1e6).toFixed(2)} M/s`;
-  const evalOnlyMs = Math.max(1e-6, m.genEvalMs - m.genMs);
   const lines = [
     '| measure | time | rate | vs floor |',
     '|---|---:|---:|---:|',
     `| floor: generate 1M events (no evaluation) | ${m.genMs.toFixed(0)} ms | ${rate(N, m.genMs)} | 1.00x |`,
-    `| generate + evaluate 5-clause hunt, 1M events | ${m.genEvalMs.toFixed(0)} ms | ${rate(N, m.genEvalMs)} | ${(m.genEvalMs / m.genMs).toFixed(2)}x |`,
-    `| evaluation only (difference of the two) | ${evalOnlyMs.toFixed(0)} ms | ${rate(N, evalOnlyMs)} | ${(evalOnlyMs / m.genMs).toFixed(2)}x |`,
+    `| evaluate a 5-clause hunt over the same 1M generated events (goal >= 1M/s) | ${m.evalMs.toFixed(0)} ms | ${rate(N, m.evalMs)} | ${(m.evalMs / m.genMs).toFixed(2)}x |`,
     `| evaluation over materialized events (100k x 10) | ${m.pureMs.toFixed(0)} ms | ${rate(1_000_000, m.pureMs)} | ${(m.pureMs / m.genMs).toFixed(2)}x |`,
     `| emulator process: init → FINISHED over 1M events (HTTP) | ${c.ms.toFixed(0)} ms | ${rate(N, c.ms)} | ${(c.ms / m.genMs).toFixed(2)}x |`,
     `| emulator process RSS after the query (goal < 500 MB) | | ${(c.rss / 1048576).toFixed(0)} MB | |`,
