@@ -5,8 +5,6 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import Table from 'cli-table3';
-import { stringify } from 'csv-stringify/sync';
 
 export type Format = 'ndjson' | 'json' | 'csv' | 'table';
 export const FORMATS: readonly Format[] = ['ndjson', 'json', 'csv', 'table'];
@@ -79,14 +77,20 @@ export function eventWriter(format: Format, out: Writable): EventWriter {
       };
     }
     case 'csv': {
+      // Loaded on first use, as is table's: a streaming run in the default format need not carry them.
+      let stringify: typeof import('csv-stringify/sync').stringify | undefined;
+      const row = async (cells: unknown[]): Promise<string> => {
+        stringify ??= (await import('csv-stringify/sync')).stringify;
+        return stringify([cells]);
+      };
       let buffered: Event[] | undefined = [];
       let columns: string[] = [];
       const flush = async (): Promise<void> => {
         const keys = new Set<string>();
         for (const e of buffered ?? []) for (const k of Object.keys(e)) keys.add(k);
         columns = [...keys];
-        if (columns.length > 0) await put(out, stringify([columns]));
-        for (const e of buffered ?? []) await put(out, stringify([columns.map((c) => cell(e[c]))]));
+        if (columns.length > 0) await put(out, await row(columns));
+        for (const e of buffered ?? []) await put(out, await row(columns.map((c) => cell(e[c]))));
         buffered = undefined;
       };
       return {
@@ -96,7 +100,7 @@ export function eventWriter(format: Format, out: Writable): EventWriter {
             if (buffered.length >= CSV_HEADER_EVENTS) await flush();
             return;
           }
-          await put(out, stringify([columns.map((c) => cell(e[c]))]));
+          await put(out, await row(columns.map((c) => cell(e[c]))));
         },
         end: async () => {
           if (buffered !== undefined) await flush();
@@ -116,6 +120,7 @@ export function eventWriter(format: Format, out: Writable): EventWriter {
           if (head.includes('eventTime')) head = head.filter((c) => c !== 'createdAt');
           if (head.includes('endpointName')) head = head.filter((c) => c !== 'agentName');
           if (head.length === 0) head = [...keys].slice(0, 6);
+          const { default: Table } = await import('cli-table3');
           const table = new Table({ head, style: { head: [], border: [] } });
           for (const e of rows) table.push(head.map((c) => cell(e[c])));
           await put(out, `${table.toString()}\n`);

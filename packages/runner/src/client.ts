@@ -6,6 +6,7 @@ import { type Dispatcher, Pool } from 'undici';
 import { type Budgets, defaultBudgets, type Endpoint, sleep } from './budgets.ts';
 import { API_PREFIX, authorization, type Connection, tokenOf } from './connection.ts';
 import { RunnerError } from './errors.ts';
+import type { PageBuffer } from './page.ts';
 import {
   backoffDelay,
   classifyNetworkError,
@@ -76,7 +77,29 @@ function describe(body: ApiErrorBody | undefined): string {
   return text === '' ? (body.code === undefined ? '' : ` (code ${body.code})`) : ` (${text})`;
 }
 
+/**
+ * For the runner (run.ts), not the package's API: as `callText`, but the body is read into `into` (reset
+ * first) rather than decoded to a new string, so a page's bytes land in a buffer reused page after page.
+ */
+export let callInto: (client: DvClient, endpoint: Endpoint, options: CallOptions, into: PageBuffer) => Promise<void>;
+
+type Body = Dispatcher.ResponseData['body'];
+
 export class DvClient {
+  static {
+    callInto = async (client, endpoint, options, into) => {
+      await client.#call(
+        endpoint,
+        options,
+        async (body: Body) => {
+          into.reset();
+          for await (const chunk of body) into.append(chunk as Buffer);
+        },
+        () => into.text(),
+      );
+    };
+  }
+
   readonly connection: Connection;
   readonly budgets: Budgets;
   readonly #dispatcher: Dispatcher;
@@ -140,6 +163,25 @@ export class DvClient {
 
   /** As `call`, but the 2xx body is returned as text, unparsed (dv/events pages are parsed lazily). */
   async callText(endpoint: Endpoint, options: CallOptions): Promise<string> {
+    let text = '';
+    await this.#call(
+      endpoint,
+      options,
+      async (body) => {
+        text = await body.text();
+      },
+      () => text,
+    );
+    return text;
+  }
+
+  /** One call, retried per policy: `read` takes each attempt's body; `text` gives it as text for errors. */
+  async #call(
+    endpoint: Endpoint,
+    options: CallOptions,
+    read: (body: Body) => Promise<void>,
+    bodyText: () => string,
+  ): Promise<void> {
     const policy = options.policy ?? GET_POLICY;
     const budget = this.budgets.get(this.connection.fingerprint, endpoint);
     const search = new URLSearchParams();
@@ -153,7 +195,6 @@ export class DvClient {
       await abortable(budget.acquire(options.signal), options.signal);
       this.calls[endpoint]++;
       let status: number;
-      let text: string;
       let retryAfter: string | string[] | undefined;
       try {
         const response = await this.#dispatcher.request({
@@ -170,7 +211,7 @@ export class DvClient {
         });
         status = response.statusCode;
         retryAfter = response.headers['retry-after'];
-        text = await response.body.text();
+        await read(response.body);
       } catch (error) {
         if (options.signal?.aborted) throw cancelled(options.signal, error);
         const failure = classifyNetworkError(error);
@@ -197,8 +238,8 @@ export class DvClient {
           { cause: error },
         );
       }
-      if (status >= 200 && status < 300) return text;
-      const body = apiError(text);
+      if (status >= 200 && status < 300) return;
+      const body = apiError(bodyText());
       if (policy.statuses.includes(status) && attempt < policy.maxAttempts) {
         const now = Date.now();
         const serverDelay = status === 429 || status === 503 ? parseRetryAfter(retryAfter, now) : undefined;

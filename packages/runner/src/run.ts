@@ -11,10 +11,10 @@
  */
 import { type Diagnostic, parse, printCompact } from '@s1ql/language';
 import { type Budgets, sleep } from './budgets.ts';
-import { DvClient } from './client.ts';
+import { callInto, DvClient } from './client.ts';
 import type { Connection } from './connection.ts';
 import { RunnerError } from './errors.ts';
-import { type EventsPage, readEventsPage } from './page.ts';
+import { type EventsPage, PageBuffer, readEventsPageBytes } from './page.ts';
 import { CANCEL_POLICY, GET_POLICY, INIT_POLICY } from './retry.ts';
 import { classifyState, progressOf, type StateClass } from './states.ts';
 
@@ -207,6 +207,7 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
     let retriesAtStart = 0;
     // Aborts a prefetched page when the run stops early.
     let pageController: AbortController | undefined;
+    const spare: PageBuffer[] = [];
     try {
       const text = prepareQuery(query);
       const window = resolveWindow(options);
@@ -336,18 +337,26 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
           const skip = delivered;
           let index = 0;
           let emptyPages = 0;
-          const fetchPage = async (cursor: string | undefined): Promise<EventsPage> => {
-            let text: string;
+          // Page bodies are read into buffers reused from page to page: the one being read out and the one being
+          // prefetched. A buffer is back in `spare` once its page is read out, or its fetch failed.
+          const fetchPage = async (cursor: string | undefined): Promise<{ page: EventsPage; buffer: PageBuffer }> => {
+            const buffer = spare.pop() ?? new PageBuffer();
             try {
-              text = await c.callText('events', {
-                method: 'GET',
-                path: 'dv/events',
-                query: { queryId, limit: pageSize, cursor },
-                signal: pageSignal,
-                policy: GET_POLICY,
-                scoped,
-              });
+              await callInto(
+                c,
+                'events',
+                {
+                  method: 'GET',
+                  path: 'dv/events',
+                  query: { queryId, limit: pageSize, cursor },
+                  signal: pageSignal,
+                  policy: GET_POLICY,
+                  scoped,
+                },
+                buffer,
+              );
             } catch (error) {
+              spare.push(buffer);
               if (error instanceof RunnerError && error.code === 'S1QL_EXPIRED') throw new Rerun(error);
               // A 400 on a cursor page: the cursor went stale.
               if (error instanceof RunnerError && error.status === 400 && cursor !== undefined) {
@@ -362,22 +371,24 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
             }
             let page: EventsPage | undefined;
             try {
-              page = readEventsPage(text);
+              page = readEventsPageBytes(buffer.bytes);
             } catch (error) {
+              spare.push(buffer);
               throw c.notJson({ method: 'GET', path: 'dv/events' }, error);
             }
             if (page === undefined || page.pagination === undefined || page.pagination === null) {
+              spare.push(buffer);
               throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/events answered without data[] and pagination', {
                 queryId,
               });
             }
-            return page;
+            return { page, buffer };
           };
           pageController = new AbortController();
           const pageSignal = AbortSignal.any([signal, pageController.signal]);
-          let pending: Promise<EventsPage> | undefined = fetchPage(undefined);
+          let pending: ReturnType<typeof fetchPage> | undefined = fetchPage(undefined);
           paging: while (pending !== undefined) {
-            const page: EventsPage = await pending;
+            const { page, buffer } = await pending;
             pending = undefined;
             pages++;
             const pagination = page.pagination as { nextCursor?: unknown; totalItems?: unknown };
@@ -426,6 +437,8 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
               yield event;
             }
             emit(100);
+            // Read out: its buffer can take the page after next.
+            spare.push(buffer);
             if (more && pending === undefined && delivered < limit) pending = fetchPage(next as string);
           }
           pageController.abort();

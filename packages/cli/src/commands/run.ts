@@ -2,7 +2,6 @@
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { readHunt } from '@s1ql/library';
 import { DvClient, type RunProgress, runQuery } from '@s1ql/runner';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -34,6 +33,8 @@ export async function queryArgument(arg: string, io: Io): Promise<{ file: string
   }
   const input = await readInput(arg, io);
   if (arg === '-') return { file: '-', text: input.text };
+  // Loaded only for a hunt file: a query given inline does not need the library.
+  const { readHunt } = await import('@s1ql/library');
   const hunt = readHunt(input.text, arg);
   if (hunt.query === undefined) throw new UsageError(`${arg}: the hunt has no query`);
   return { file: arg, text: hunt.query.text };
