@@ -3,12 +3,13 @@
  * whole process `node packages/cli/src/bin.ts check DIR --format json > /dev/null`. Floor, same run: a Node process
  * that walks the same tree, reads every file and JSON.parses as many bytes. Goal: 5,000 hunts in under 2 s.
  * Each figure is the best of RUNS runs (default 3): the machine is shared, and the minimum is the least noisy
- * estimate of the work itself. "Marginal" is the time per extra hunt from the previous size, which shows whether
+ * estimate of the work itself. "One thread" is the same check with S1QL_CHECK_WORKERS=0 (no worker threads), to
+ * show what the threads bring on this machine. "Marginal" is the time per extra hunt from the previous size, which shows whether
  * growth is linear once the fixed start-up cost is set aside.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -52,11 +53,19 @@ function generate(dir: string, count: number): number {
 
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 3));
 
-function timeProcess(args: string[]): { seconds: number; status: number | null; stderr: string } {
+function timeProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { seconds: number; status: number | null; stderr: string } {
   let best: { seconds: number; status: number | null; stderr: string } | undefined;
   for (let run = 0; run < RUNS; run++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, args, {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (!best || seconds < best.seconds || r.status !== 0) best = { seconds, status: r.status, stderr: r.stderr };
     if (r.status !== 0) break;
@@ -85,7 +94,12 @@ for (const size of sizes) {
     const bytes = generate(dir, size);
     statSync(dir);
     const floor = timeProcess(['-e', floorScript, dir]);
-    const check = timeProcess(['packages/cli/src/bin.ts', 'check', dir, '--format', 'json']);
+    const { S1QL_CHECK_WORKERS: _, ...env } = process.env;
+    const check = timeProcess(['packages/cli/src/bin.ts', 'check', dir, '--format', 'json'], env);
+    const single = timeProcess(['packages/cli/src/bin.ts', 'check', dir, '--format', 'json'], {
+      ...env,
+      S1QL_CHECK_WORKERS: '0',
+    });
     if (check.status !== 0) {
       process.stderr.write(`check exited ${check.status} on ${size} hunts:\n${check.stderr.slice(0, 2000)}\n`);
     }
@@ -97,7 +111,8 @@ for (const size of sizes) {
     rows.push(
       `| ${size} | ${(bytes / 1e6).toFixed(1)} MB | ${check.seconds.toFixed(2)} s | ${Math.round(size / check.seconds)} | ` +
         `${((check.seconds * 1e6) / size).toFixed(0)} µs | ${marginal} | ${floor.seconds.toFixed(2)} s | ` +
-        `${(check.seconds / floor.seconds).toFixed(1)}× | ${check.status} |`,
+        `${(check.seconds / floor.seconds).toFixed(1)}× | ${single.seconds.toFixed(2)} s | ` +
+        `${(single.seconds / check.seconds).toFixed(2)}× | ${check.status} |`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -106,10 +121,11 @@ for (const size of sizes) {
 
 process.stdout.write(
   [
-    `Best of ${RUNS} runs each.`,
+    `Best of ${RUNS} runs each, ${availableParallelism()} cores (shared machine: other work can slow any run).`,
     '',
-    '| hunts | bytes | check (whole process) | hunts/s | per hunt | marginal per hunt | floor (read + JSON.parse) | check/floor | exit |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| hunts | bytes | check (whole process) | hunts/s | per hunt | marginal per hunt | floor (read + JSON.parse) | ' +
+      'check/floor | one thread | one thread/check | exit |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     `Goal: 5,000 hunts in < 2 s: ${fiveK < 2 ? 'met' : 'NOT met'} (${fiveK.toFixed(2)} s).`,

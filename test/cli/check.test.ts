@@ -1,6 +1,6 @@
 /** `s1ql check` end to end: the real CLI in a subprocess, from the repository root. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -166,5 +166,110 @@ describe('parse and fmt on a YAML hunt map positions into the YAML file', () => 
     expect(readFileSync(other, 'utf8')).toBe(
       '# keep me\ntitle: t  # and me\nquery: EventType = "Process Creation" AND TgtProcName In AnyCase ("a.exe")\nid: x\n',
     );
+  });
+});
+
+describe('s1ql check over worker threads gives the same output as in one thread', () => {
+  /** With S1QL_CHECK_WORKERS=`workers`: 0 checks in one thread, N starts N workers beside it, whatever the size. */
+  function checkWith(workers: number, args: string[]): { code: number | null; stdout: string; stderr: string } {
+    const env = { ...process.env, S1QL_CHECK_WORKERS: String(workers) };
+    const r = spawnSync(process.execPath, ['packages/cli/src/bin.ts', 'check', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it.each(['json', 'stylish', 'sarif', 'github'])('on the examples (%s)', (format) => {
+    const one = checkWith(0, ['--format', format, 'examples/hunts']);
+    expect(one.code).toBe(0);
+    for (const workers of [1, 3]) expect(checkWith(workers, ['--format', format, 'examples/hunts'])).toEqual(one);
+  });
+
+  describe('on a generated library with mistakes and duplicates planted in different batches', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's1ql-check-workers-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const examples = join(root, 'examples', 'hunts');
+    const templates = ['linux', 'macos', 'network', 'windows'].flatMap((os) =>
+      readdirSync(join(examples, os))
+        .filter((f) => f.endsWith('.yml'))
+        .map((f) => ({ name: `${os}-${f.replace(/\.yml$/, '')}`, text: readFileSync(join(examples, os, f), 'utf8') })),
+    );
+    const titleOf = (n: number) =>
+      (templates[n % templates.length] as { text: string }).text.match(/^title: (.*)$/m)?.[1] ?? '';
+    const COUNT = 300;
+    const files: string[] = [];
+    for (let n = 0; n < COUNT; n++) {
+      const t = templates[n % templates.length] as { name: string; text: string };
+      let text = t.text
+        .replace(/^title: (.*)$/m, (_, title: string) => `title: ${title} (${n})`)
+        .replace(/^id: .*$/m, `id: GEN-${n}`);
+      // 290 takes 5's id, 250 takes 7's title in other letters, 20 and 200 misspell a field, 150 is not YAML.
+      if (n === 290) text = text.replace(/^id: .*$/m, 'id: GEN-5');
+      if (n === 250) text = text.replace(/^title: .*$/m, `title: ${titleOf(7).toUpperCase()} (7)`);
+      if (n === 20 || n === 200) text = text.replace(/\bEventType\b/, 'EvntType');
+      if (n === 150) text = text.replace(/^tags:\n {2}- /m, 'tags:\n  - [');
+      const path = join(n < 150 ? 'a' : 'b', `${t.name}-${n}.yml`);
+      mkdirSync(join(dir, n < 150 ? 'a' : 'b'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+      files.push(path);
+    }
+    // The file name of hunt 10 again, in another folder, with an id and title of its own.
+    const twin = `${(templates[10 % templates.length] as { name: string }).name}-10.yml`;
+    mkdirSync(join(dir, 'c'), { recursive: true });
+    writeFileSync(
+      join(dir, 'c', twin),
+      readFileSync(join(dir, 'a', twin), 'utf8')
+        .replace(/^id: .*$/m, 'id: TWIN')
+        .replace(/^title: .*$/m, 'title: The twin'),
+    );
+    // Only the files under a/ are spared the unknown-field rule: hunt 20 loses that finding, hunt 200 (b/) keeps it.
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ overrides: [{ files: ['a/**'], rules: { 'unknown-field': 'off' } }] }),
+    );
+    const args = (format: string) => ['--format', format, '--config', join(dir, 'config.json'), dir];
+    const one = checkWith(0, args('json'));
+    const many = checkWith(3, args('json'));
+
+    it('finds what was planted, in the right files', () => {
+      expect(one.code).toBe(1);
+      const byFile = new Map(
+        (JSON.parse(one.stdout) as EslintFile[]).map((f) => [f.filePath.slice(dir.length + 1), f.messages]),
+      );
+      const rules = (path: string) => (byFile.get(path) ?? []).map((m) => m.ruleId);
+      const idLine = (path: string) =>
+        readFileSync(join(dir, path), 'utf8')
+          .split('\n')
+          .findIndex((l) => l.startsWith('id:')) + 1;
+      const five = files[5] as string;
+      const twoNinety = files[290] as string;
+      expect(rules(five)).toEqual(['H510']);
+      expect(byFile.get(five)?.[0]?.message).toBe(
+        `The id "GEN-5" is also used by ${join(dir, twoNinety)}:${idLine(twoNinety)}:1`,
+      );
+      expect(rules(twoNinety)).toEqual(['H510']);
+      expect(rules(files[7] as string)).toEqual(['H511']);
+      expect(rules(files[250] as string)).toEqual(['H511']);
+      expect(rules(files[10] as string)).toEqual(['H512']);
+      expect(rules(join('c', twin))).toEqual(['H512']);
+      expect(rules(files[200] as string)).toContain('unknown-field');
+      expect(readFileSync(join(dir, files[20] as string), 'utf8')).toContain('EvntType');
+      expect(rules(files[20] as string)).not.toContain('unknown-field');
+      expect(rules(files[150] as string)).toContain('H501');
+    });
+
+    it('json: byte for byte, with the same summary and exit code', () => {
+      expect(many).toEqual(one);
+    });
+    it('json, with one worker (the default shape on two cores)', () => {
+      expect(checkWith(1, args('json'))).toEqual(one);
+    });
+    it.each(['stylish', 'sarif', 'github'])('%s: byte for byte', (format) => {
+      const expected = checkWith(0, args(format));
+      expect(expected.stdout).not.toBe('');
+      expect(checkWith(2, args(format))).toEqual(expected);
+    });
   });
 });

@@ -43,121 +43,151 @@ const byPosition = (a: CheckMessage, b: CheckMessage): number =>
   a.range.start.column - b.range.start.column ||
   (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
-export function checkLibrary(hunts: readonly Hunt[], options: CheckOptions = {}): CheckResult {
+/**
+ * One hunt's own findings plus what the checks across files need (id, title, file name and where they are
+ * written). Plain data only, so it can cross a worker boundary (structured clone) unchanged.
+ */
+export interface HuntCheck {
+  readonly filePath: string;
+  /** In the order found; `checkAcross` adds the cross-file findings and sorts by position. */
+  readonly messages: readonly CheckMessage[];
+  readonly id?: string;
+  readonly idRange: Range;
+  readonly title?: string;
+  readonly titleRange: Range;
+  readonly testsRun: number;
+  readonly testsFailed: number;
+  readonly testsNotRun: number;
+}
+
+/** Checks across files need all hunts; everything else is done here, one hunt at a time. */
+export function checkHunt(hunt: Hunt, options: CheckOptions = {}): HuntCheck {
   const lint = options.lint === null ? undefined : (options.lint ?? lintQuery);
   const compile = options.compile === null ? undefined : (options.compile ?? engineCompile);
-  const perFile = new Map<Hunt, CheckMessage[]>();
+  const messages: CheckMessage[] = hunt.diagnostics.map((d) => ({ ...d, ruleId: d.code }));
   let testsRun = 0;
   let testsFailed = 0;
   let testsNotRun = 0;
-
-  for (const hunt of hunts) {
-    const messages: CheckMessage[] = hunt.diagnostics.map((d) => ({ ...d, ruleId: d.code }));
-    perFile.set(hunt, messages);
-    const own = (code: string, severity: Severity, message: string, range: Range): void => {
-      messages.push({ code, severity, message, range, ruleId: code });
-    };
-    const query = hunt.query;
-    const hasTests = hunt.tests !== undefined && hunt.tests.match.length + hunt.tests.noMatch.length > 0;
-    if (!query) {
-      if (hasTests) testsNotRun++;
+  const done = (): HuntCheck => ({
+    filePath: hunt.fileName,
+    messages,
+    ...(hunt.id !== undefined ? { id: hunt.id } : {}),
+    idRange: hunt.keyRange('id'),
+    ...(hunt.title !== undefined ? { title: hunt.title } : {}),
+    titleRange: hunt.keyRange('title'),
+    testsRun,
+    testsFailed,
+    testsNotRun,
+  });
+  const own = (code: string, severity: Severity, message: string, range: Range): void => {
+    messages.push({ code, severity, message, range, ruleId: code });
+  };
+  const query = hunt.query;
+  const hasTests = hunt.tests !== undefined && hunt.tests.match.length + hunt.tests.noMatch.length > 0;
+  if (!query) {
+    if (hasTests) testsNotRun++;
+    return done();
+  }
+  if (hunt.dialect !== 's1ql1') {
+    own(
+      HuntCodes.dialectNotChecked,
+      'info',
+      `dialect ${hunt.dialect}: the query was not parsed, linted or tested (only S1QL 1.0 is checked)`,
+      hunt.keyRange('dialect'),
+    );
+    if (hasTests) testsNotRun++;
+    return done();
+  }
+  const parsed = parse(query.text);
+  const found: readonly CheckMessage[] = lint
+    ? lint(parsed, query.text, options.lintConfig?.(hunt.fileName))
+    : parsed.diagnostics.map((d) => ({ ...d, ruleId: null }));
+  const used = new Set<number>();
+  for (const m of found) {
+    // An exclusion names a lint rule (id or code); parse errors (ruleId null) cannot be excluded.
+    const i = m.ruleId === null ? -1 : hunt.exclusions.findIndex((e) => e.rule === m.ruleId || e.rule === m.code);
+    if (i >= 0) {
+      used.add(i);
       continue;
     }
-    if (hunt.dialect !== 's1ql1') {
+    messages.push(mapToFile(m, query));
+  }
+  hunt.exclusions.forEach((e, i) => {
+    if (used.has(i)) return;
+    own(HuntCodes.unusedExclusion, 'warning', `The lint exclusion of "${e.rule}" excluded nothing: remove it`, e.range);
+  });
+  if (!hasTests || !hunt.tests) return done();
+  const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
+  if (!compile) {
+    testsNotRun++;
+    own(HuntCodes.testsNotRun, 'info', 'Hunt tests not run: the query engine is not available', hunt.keyRange('tests'));
+    return done();
+  }
+  if (syntaxErrors) {
+    testsNotRun++;
+    own(HuntCodes.testsNotRun, 'info', 'Hunt tests not run: the query has syntax errors', hunt.keyRange('tests'));
+    return done();
+  }
+  const compiled = compile(parsed.ast);
+  if (!compiled.ok) {
+    testsNotRun++;
+    const why = compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ');
+    own(
+      HuntCodes.testsNotRun,
+      'info',
+      `Hunt tests not run: the query cannot be evaluated (${why})`,
+      hunt.keyRange('tests'),
+    );
+    return done();
+  }
+  const run = (events: readonly HuntTestEvent[], expected: boolean, key: string): void => {
+    events.forEach((t, index) => {
+      testsRun++;
+      const { matched, decidedBy } = compiled.query.explain(t.event);
+      if (matched === expected) return;
+      testsFailed++;
+      const outcome = expected ? 'did not match' : 'matched';
       own(
-        HuntCodes.dialectNotChecked,
-        'info',
-        `dialect ${hunt.dialect}: the query was not parsed, linted or tested (only S1QL 1.0 is checked)`,
-        hunt.keyRange('dialect'),
-      );
-      if (hasTests) testsNotRun++;
-      continue;
-    }
-    const parsed = parse(query.text);
-    const found: readonly CheckMessage[] = lint
-      ? lint(parsed, query.text, options.lintConfig?.(hunt.fileName))
-      : parsed.diagnostics.map((d) => ({ ...d, ruleId: null }));
-    const used = new Set<number>();
-    for (const m of found) {
-      // An exclusion names a lint rule (id or code); parse errors (ruleId null) cannot be excluded.
-      const i = m.ruleId === null ? -1 : hunt.exclusions.findIndex((e) => e.rule === m.ruleId || e.rule === m.code);
-      if (i >= 0) {
-        used.add(i);
-        continue;
-      }
-      messages.push(mapToFile(m, query));
-    }
-    hunt.exclusions.forEach((e, i) => {
-      if (used.has(i)) return;
-      own(
-        HuntCodes.unusedExclusion,
-        'warning',
-        `The lint exclusion of "${e.rule}" excluded nothing: remove it`,
-        e.range,
+        HuntCodes.testFailed,
+        'error',
+        `Hunt test failed: tests.${key}[${index}] ${outcome}${describeClause(decidedBy, query)}`,
+        t.range,
       );
     });
-    if (!hasTests || !hunt.tests) continue;
-    const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
-    if (!compile) {
-      testsNotRun++;
-      own(
-        HuntCodes.testsNotRun,
-        'info',
-        'Hunt tests not run: the query engine is not available',
-        hunt.keyRange('tests'),
-      );
-      continue;
-    }
-    if (syntaxErrors) {
-      testsNotRun++;
-      own(HuntCodes.testsNotRun, 'info', 'Hunt tests not run: the query has syntax errors', hunt.keyRange('tests'));
-      continue;
-    }
-    const compiled = compile(parsed.ast);
-    if (!compiled.ok) {
-      testsNotRun++;
-      const why = compiled.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ');
-      own(
-        HuntCodes.testsNotRun,
-        'info',
-        `Hunt tests not run: the query cannot be evaluated (${why})`,
-        hunt.keyRange('tests'),
-      );
-      continue;
-    }
-    const run = (events: readonly HuntTestEvent[], expected: boolean, key: string): void => {
-      events.forEach((t, index) => {
-        testsRun++;
-        const { matched, decidedBy } = compiled.query.explain(t.event);
-        if (matched === expected) return;
-        testsFailed++;
-        const outcome = expected ? 'did not match' : 'matched';
-        own(
-          HuntCodes.testFailed,
-          'error',
-          `Hunt test failed: tests.${key}[${index}] ${outcome}${describeClause(decidedBy, query)}`,
-          t.range,
-        );
-      });
-    };
-    run(hunt.tests.match, true, 'match');
-    run(hunt.tests.noMatch, false, 'no_match');
-  }
+  };
+  run(hunt.tests.match, true, 'match');
+  run(hunt.tests.noMatch, false, 'no_match');
+  return done();
+}
 
-  checkDuplicates(hunts, perFile);
-
+/**
+ * The checks across files (the same id, title or file name twice) over every hunt's own findings, in the order
+ * given; each file's messages sorted by position, and the totals.
+ */
+export function checkAcross(checks: readonly HuntCheck[]): CheckResult {
+  const extra = checkDuplicates(checks);
   let errorCount = 0;
   let warningCount = 0;
-  const files: CheckedFile[] = [];
-  for (const hunt of hunts) {
-    const messages = (perFile.get(hunt) ?? []).sort(byPosition);
+  let testsRun = 0;
+  let testsFailed = 0;
+  let testsNotRun = 0;
+  const files: CheckedFile[] = checks.map((c, i) => {
+    const more = extra.get(i);
+    const messages = (more ? [...c.messages, ...more] : [...c.messages]).sort(byPosition);
     for (const m of messages) {
       if (m.severity === 'error') errorCount++;
       else if (m.severity === 'warning') warningCount++;
     }
-    files.push({ filePath: hunt.fileName, messages });
-  }
+    testsRun += c.testsRun;
+    testsFailed += c.testsFailed;
+    testsNotRun += c.testsNotRun;
+    return { filePath: c.filePath, messages };
+  });
   return { files, errorCount, warningCount, testsRun, testsFailed, testsNotRun };
+}
+
+export function checkLibrary(hunts: readonly Hunt[], options: CheckOptions = {}): CheckResult {
+  return checkAcross(hunts.map((hunt) => checkHunt(hunt, options)));
 }
 
 function mapToFile(m: CheckMessage, query: HuntQuery): CheckMessage {
@@ -189,41 +219,50 @@ const FILE_START: Range = {
   end: { offset: 0, line: 1, column: 1 },
 };
 
-/** The same id, title (case-insensitive) or file name (case-insensitive, extension ignored) twice: an error at each. */
-function checkDuplicates(hunts: readonly Hunt[], perFile: Map<Hunt, CheckMessage[]>): void {
+/**
+ * The same id, title (case-insensitive) or file name (case-insensitive, extension ignored) twice: an error at each.
+ * Keyed by index into `checks`, in the order id, title, file name.
+ */
+function checkDuplicates(checks: readonly HuntCheck[]): Map<number, CheckMessage[]> {
+  const out = new Map<number, CheckMessage[]>();
   const group = (
-    key: (h: Hunt) => string | undefined,
+    key: (h: HuntCheck) => string | undefined,
     code: string,
-    what: (h: Hunt) => string,
-    where: (h: Hunt) => Range,
+    what: (h: HuntCheck) => string,
+    where: (h: HuntCheck) => Range,
   ): void => {
-    const seen = new Map<string, Hunt[]>();
-    for (const h of hunts) {
+    const seen = new Map<string, number[]>();
+    checks.forEach((h, i) => {
       const k = key(h);
-      if (k === undefined) continue;
+      if (k === undefined) return;
       const list = seen.get(k);
-      if (list) list.push(h);
-      else seen.set(k, [h]);
-    }
+      if (list) list.push(i);
+      else seen.set(k, [i]);
+    });
     for (const list of seen.values()) {
       if (list.length < 2) continue;
-      for (const h of list) {
+      for (const i of list) {
+        const h = checks[i] as HuntCheck;
         // Name at most a few of the others: a library with thousands of copies must not get quadratic messages.
         const others = list
-          .filter((o) => o !== h)
+          .filter((o) => o !== i)
           .slice(0, 3)
           .map((o) => {
-            const p = where(o).start;
-            return `${o.fileName}:${p.line}:${p.column}`;
+            const other = checks[o] as HuntCheck;
+            const p = where(other).start;
+            return `${other.filePath}:${p.line}:${p.column}`;
           });
         const more = list.length - 1 - others.length;
-        perFile.get(h)?.push({
+        const message: CheckMessage = {
           code,
           severity: 'error',
           message: `${what(h)} is also used by ${others.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
           range: where(h),
           ruleId: code,
-        });
+        };
+        const found = out.get(i);
+        if (found) found.push(message);
+        else out.set(i, [message]);
       }
     }
   };
@@ -231,18 +270,19 @@ function checkDuplicates(hunts: readonly Hunt[], perFile: Map<Hunt, CheckMessage
     (h) => h.id,
     HuntCodes.duplicateId,
     (h) => `The id "${h.id}"`,
-    (h) => h.keyRange('id'),
+    (h) => h.idRange,
   );
   group(
     (h) => h.title?.toLowerCase(),
     HuntCodes.duplicateTitle,
     (h) => `The title "${h.title}"`,
-    (h) => h.keyRange('title'),
+    (h) => h.titleRange,
   );
   group(
-    (h) => baseName(h.fileName),
+    (h) => baseName(h.filePath),
     HuntCodes.duplicateFileName,
-    (h) => `The file name "${baseName(h.fileName)}"`,
+    (h) => `The file name "${baseName(h.filePath)}"`,
     () => FILE_START,
   );
+  return out;
 }

@@ -344,15 +344,16 @@ class YamlHuntReader {
 
   queryOf(node: Scalar): HuntQuery {
     const value = node.value as string;
-    const map = scalarMap(this.#text, node) ?? approximateMap(value, node);
-    const { starts, ends } = map;
     const length = value.length;
-    const contentEnd = length > 0 ? (ends[length - 1] as number) : (node.range?.[0] ?? 0);
-    const fileOffset = (offset: number): number => (offset < length ? (starts[offset] as number) : contentEnd);
+    // Built on the first finding: most queries of a library have none.
+    let map: ScalarMap | undefined;
     return {
       text: value,
       toFile: (range) => {
-        const start = fileOffset(range.start.offset);
+        map ??= scalarMap(this.#text, node) ?? approximateMap(value, node);
+        const { starts, ends } = map;
+        const contentEnd = length > 0 ? (ends[length - 1] as number) : (node.range?.[0] ?? 0);
+        const start = range.start.offset < length ? (starts[range.start.offset] as number) : contentEnd;
         const endIndex = Math.min(range.end.offset, length);
         const end = range.end.offset <= range.start.offset ? start : (ends[endIndex - 1] as number);
         return this.range(start, Math.max(start, end));

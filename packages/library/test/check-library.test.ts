@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLibrary, readHunt } from '../src/index.ts';
+import { checkAcross, checkHunt, checkLibrary, readHunt } from '../src/index.ts';
 
 const META = `description: d
 author: a
@@ -108,5 +108,58 @@ describe('checkLibrary', () => {
     const unused = hunt('n.yml', 'N', 'n', Q, 'lint:\n  - rule: unknown-field\n    reason: vendor field\n');
     const r = checkLibrary([used, unused]);
     expect(line(r)).toEqual(['n.yml:16:5 H515']);
+  });
+
+  it('checkHunt gives plain data (it survives a structured clone), and checkAcross over it is checkLibrary', () => {
+    const q = 'EventType = "Process Creation" AND TgtProcNme = "x" AND (A = 1';
+    const hunts = [
+      hunt('x/a.yml', 'Same', 'dup', q, tests('{eventType: Process Creation}', '{eventType: Login}')),
+      hunt('y/b.yml', 'Other', 'b', Q, 'lint:\n  - rule: unknown-field\n    reason: vendor field\n'),
+      hunt(
+        'z/A.yml',
+        'same',
+        'dup',
+        Q,
+        tests('{eventType: Process Creation, tgtProcName: a.exe}', '{eventType: Login}'),
+      ),
+      readHunt('title: [unclosed\n', 'w/broken.yml'),
+      readHunt('EventType = "Process Creation"', 'q.s1ql'),
+    ];
+    const checks = hunts.map((h) => checkHunt(h));
+    // structuredClone throws on a function, and drops prototypes: what a worker thread would post back.
+    const posted = checks.map((c) => structuredClone(c));
+    expect(posted).toEqual(checks);
+    const across = checkAcross(posted);
+    expect(across).toEqual(checkLibrary(hunts));
+    // Counted by hand: `query: ` is 7 characters, so offset n of the query is column 8 + n on line 3; the title
+    // (any case), the id and the file name (a.yml, A.yml) are shared by x/ and z/; tests.match[0] is on line 17.
+    expect(line(across)).toEqual([
+      'x/a.yml:1:1 H511',
+      'x/a.yml:1:1 H512',
+      'x/a.yml:2:1 H510',
+      'x/a.yml:3:43 R401',
+      'x/a.yml:3:65 R401',
+      'x/a.yml:3:69 R417',
+      'x/a.yml:3:70 P202',
+      'x/a.yml:17:7 H513',
+      'y/b.yml:16:5 H515',
+      'z/A.yml:1:1 H511',
+      'z/A.yml:1:1 H512',
+      'z/A.yml:2:1 H510',
+      'z/A.yml:17:7 H513',
+      'w/broken.yml:2:1 H501',
+    ]);
+    expect(across.files.map((f) => f.filePath)).toEqual(hunts.map((h) => h.fileName));
+  });
+
+  it('checkAcross sorts each file by position and leaves what it is given unchanged', () => {
+    const hunts = [hunt('a.yml', 'A', 'same', Q), hunt('b.yml', 'B', 'same', 'EventType = "Process Creation" AND (')];
+    const checks = hunts.map((h) => checkHunt(h));
+    const before = structuredClone(checks);
+    const r = checkAcross(checks);
+    expect(checks).toEqual(before);
+    const b = r.files[1]?.messages.map((m) => `${m.range.start.line}:${m.range.start.column}`) ?? [];
+    expect(b).toEqual([...b].sort((x, y) => Number(x.split(':')[0]) - Number(y.split(':')[0])));
+    expect(b[0]).toBe('2:1');
   });
 });

@@ -2,22 +2,11 @@
  * `s1ql check DIR...`: the saved-query library (design/CLI.md, "The saved-query library"): metadata, parse, lint,
  * duplicate ids/titles/file names and hunt tests, every finding at its line and column in the hunt file.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, matchesGlob, relative } from 'node:path';
-import { type CheckResult, checkLibrary, type Hunt, readHunt, readYamlValue } from '@s1ql/library';
-import {
-  ConfigError,
-  loadConfig,
-  type ResolvedConfig,
-  resolveConfig,
-  toEslintJson,
-  toGithub,
-  toSarif,
-  toStylish,
-  validateConfig,
-} from '@s1ql/lint';
+import type { CheckResult } from '@s1ql/library';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { findLintConfig } from '../check-config.ts';
+import { startWorkers, workersFor } from '../check-workers.ts';
 import { ExitCode, UsageError } from '../exit-codes.ts';
 import { expandPaths, type Io, writeLine } from '../io.ts';
 
@@ -30,7 +19,6 @@ interface CheckOptions {
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
-const CONFIG_NAMES = ['s1ql.config.json', 's1ql.config.yaml', 's1ql.config.yml'];
 const TOOL_VERSION = '0.1.0';
 
 export function registerCheck(program: Command, io: Io, done: (code: number) => void): void {
@@ -52,26 +40,54 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
         }
       }
       if (inputs.includes('-')) throw new UsageError('check reads files and directories, not standard input');
-      const lintConfig = loadLintConfig(options.config, io);
-      const paths = await expandPaths(inputs, io);
-      const hunts: Hunt[] = [];
-      const sources = new Map<string, string>();
-      for (const path of paths) {
-        let text: string;
-        try {
-          text = readFileSync(isAbsolute(path) ? path : join(io.cwd, path), 'utf8');
-        } catch (error) {
-          throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-        }
-        sources.set(path, text);
-        hunts.push(readHunt(text, path));
+      const configPath = findLintConfig(options.config, io.cwd);
+      let paths: string[] | undefined;
+      let pathError: unknown;
+      try {
+        paths = await expandPaths(inputs, io);
+      } catch (error) {
+        pathError = error;
       }
-      const result = checkLibrary(hunts, lintConfig ? { lintConfig } : {});
-      io.stdout.write(report(format, result, sources, io));
+      let workers = 0;
+      try {
+        workers = workersFor(paths?.length ?? 0, io.env);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      // Started before this thread loads the checking code (the imports below), so they load at the same time.
+      const pool =
+        workers > 0
+          ? startWorkers(workers, { cwd: io.cwd, ...(configPath !== undefined ? { configPath } : {}) })
+          : undefined;
+      let result: CheckResult;
+      let sources: ReadonlyMap<string, string>;
+      let reporters: typeof import('@s1ql/lint');
+      try {
+        const [files, library, lint] = await Promise.all([
+          import('../check-files.ts'),
+          import('@s1ql/library'),
+          import('@s1ql/lint'),
+        ]);
+        reporters = lint;
+        // A bad configuration is reported before a bad path, as the files were always read after it.
+        const lintConfig = files.loadLintConfig(configPath, io.cwd);
+        if (paths === undefined) throw pathError;
+        const checked = await files.checkFiles(paths, {
+          cwd: io.cwd,
+          lintConfig,
+          ...(pool ? { pool } : {}),
+        });
+        result = library.checkAcross(checked.checks);
+        sources = checked.sources;
+      } catch (error) {
+        await pool?.close();
+        throw error;
+      }
+      io.stdout.write(report(reporters, format, result, sources, io));
       const tests = `hunt tests: ${result.testsRun} run, ${result.testsFailed} failed, ${result.testsNotRun} hunts not run`;
       writeLine(
         io.stderr,
-        `${hunts.length} hunts checked: ${result.errorCount} errors, ${result.warningCount} warnings; ${tests}`,
+        `${result.files.length} hunts checked: ${result.errorCount} errors, ${result.warningCount} warnings; ${tests}`,
       );
       const tooManyWarnings = result.warningCount > maxWarnings;
       if (tooManyWarnings) writeLine(io.stderr, `too many warnings (${result.warningCount}, at most ${maxWarnings})`);
@@ -79,45 +95,13 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
     });
 }
 
-/** The lint configuration for each file: s1ql.config.json / .yaml, read as `s1ql lint` reads it. */
-function loadLintConfig(explicit: string | undefined, io: Io): ((fileName: string) => ResolvedConfig) | undefined {
-  let path: string | undefined;
-  if (explicit !== undefined) {
-    path = isAbsolute(explicit) ? explicit : join(io.cwd, explicit);
-    if (!existsSync(path)) throw new UsageError(`cannot read config ${explicit}: no such file`);
-  } else {
-    path = CONFIG_NAMES.map((name) => join(io.cwd, name)).find((p) => existsSync(p));
-  }
-  if (path === undefined) return undefined;
-  let base: ResolvedConfig;
-  try {
-    const text = readFileSync(path, 'utf8');
-    if (/\.ya?ml$/i.test(path)) {
-      let value: unknown;
-      try {
-        value = readYamlValue(text);
-      } catch (error) {
-        throw new ConfigError(`not valid YAML (${error instanceof Error ? error.message : String(error)})`, path);
-      }
-      base = resolveConfig(validateConfig(value, path));
-    } else {
-      base = loadConfig(text, path);
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`invalid config ${error.message}`);
-    throw new UsageError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
-  const dir = dirname(path);
-  return (fileName) => {
-    // Overrides and exclusions name files relative to the configuration file.
-    const rel = relative(dir, isAbsolute(fileName) ? fileName : join(io.cwd, fileName))
-      .split('\\')
-      .join('/');
-    return resolveConfig(base.config, rel, { matchGlob: (p, g) => matchesGlob(p, g) });
-  };
-}
-
-function report(format: Format, result: CheckResult, sources: ReadonlyMap<string, string>, io: Io): string {
+function report(
+  { toEslintJson, toGithub, toSarif, toStylish }: typeof import('@s1ql/lint'),
+  format: Format,
+  result: CheckResult,
+  sources: ReadonlyMap<string, string>,
+  io: Io,
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(toEslintJson(result.files, sources))}\n`;
