@@ -7,11 +7,19 @@ import {
   lookupField,
   type OperatorInfo,
   operatorInfo,
+  operators,
   type Predicate,
   type Range,
   type Value,
   walk,
 } from '@s1ql/language';
+
+/** Operators that look for part of a value: the string operators and the In Contains lists (catalog facts). */
+export const SUBSTRING_OPERATORS: ReadonlySet<string> = new Set(
+  operators
+    .filter((o) => o.operand === 'string' || (o.operand === 'list' && o.s1ql2.startsWith('contains')))
+    .map((o) => o.id),
+);
 
 export function docsUrl(id: string): string {
   return `https://github.com/s1ql/s1ql/blob/main/packages/lint/docs/rules/${id}.md`;

@@ -1,17 +1,7 @@
 import { canonicalKey, type Expr, type Predicate, predicates } from '@s1ql/language';
 import type { Rule } from '../types.ts';
-import { chains, docsUrl, fieldKey, operandValues, opInfo, splitRegex } from '../util.ts';
+import { chains, docsUrl, fieldKey, operandValues, opInfo, SUBSTRING_OPERATORS, splitRegex } from '../util.ts';
 
-const SUBSTRING = new Set([
-  'contains',
-  'containsAnyCase',
-  'startsWith',
-  'startsWithAnyCase',
-  'endsWith',
-  'endsWithAnyCase',
-  'inContains',
-  'inContainsAnyCase',
-]);
 const MATCH_ALL = new Set(['', '.*', '^.*', '.*$', '^.*$']);
 const PRESENT = new Set(['exists', 'isNotEmpty']);
 
@@ -37,7 +27,7 @@ export const rule: Rule = {
       if (!op) continue;
       const values = operandValues(p);
       const empty =
-        (SUBSTRING.has(op.id) && values.some((v) => v.kind === 'String' && v.value === '')) ||
+        (SUBSTRING_OPERATORS.has(op.id) && !op.negated && values.some((v) => v.kind === 'String' && v.value === '')) ||
         (op.id === 'regexp' && p.operand?.kind === 'String' && MATCH_ALL.has(splitRegex(p.operand.value).body));
       if (empty) {
         ctx.report({

@@ -1,19 +1,7 @@
 import { predicates } from '@s1ql/language';
 import type { Rule } from '../types.ts';
-import { docsUrl, fieldInfo, opInfo } from '../util.ts';
+import { docsUrl, fieldInfo, opInfo, SUBSTRING_OPERATORS } from '../util.ts';
 
-const SUBSTRING = new Set([
-  'contains',
-  'containsAnyCase',
-  'doesNotContain',
-  'doesNotContainAnyCase',
-  'startsWith',
-  'startsWithAnyCase',
-  'endsWith',
-  'endsWithAnyCase',
-  'inContains',
-  'inContainsAnyCase',
-]);
 const NOT_FOR_BOOLEAN = new Set(['eq', 'neq', 'lt', 'lte', 'gt', 'gte', 'in', 'notIn', 'inAnyCase', 'between']);
 
 export const rule: Rule = {
@@ -40,7 +28,7 @@ export const rule: Rule = {
         why = `${op.canonical} applies to boolean fields; ${info.name} is ${info.type === 'enum' ? 'an' : 'a'} ${info.type} field`;
       } else if (op.ordering && ['string', 'hash', 'ip', 'enum'].includes(info.type)) {
         why = `${op.canonical} orders numbers and timestamps; ${info.name} is ${info.type === 'enum' || info.type === 'ip' ? 'an' : 'a'} ${info.type} field`;
-      } else if (SUBSTRING.has(op.id) && info.type === 'number') {
+      } else if (SUBSTRING_OPERATORS.has(op.id) && info.type === 'number') {
         why = `${op.canonical} matches text; ${info.name} is a number field: compare with =, In or Between`;
       }
       if (why) ctx.report({ node: p.operator, message: `${why}.` });

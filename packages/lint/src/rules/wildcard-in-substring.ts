@@ -1,19 +1,6 @@
 import { type Fix, predicates, quote } from '@s1ql/language';
 import type { Rule } from '../types.ts';
-import { docsUrl, operandValues, opInfo, replace } from '../util.ts';
-
-const SUBSTRING = new Set([
-  'contains',
-  'containsAnyCase',
-  'doesNotContain',
-  'doesNotContainAnyCase',
-  'startsWith',
-  'startsWithAnyCase',
-  'endsWith',
-  'endsWithAnyCase',
-  'inContains',
-  'inContainsAnyCase',
-]);
+import { docsUrl, operandValues, opInfo, replace, SUBSTRING_OPERATORS } from '../util.ts';
 
 export const rule: Rule = {
   meta: {
@@ -30,7 +17,7 @@ export const rule: Rule = {
   check(ctx) {
     for (const p of predicates(ctx.ast.expr)) {
       const op = opInfo(p);
-      if (!op || !SUBSTRING.has(op.id)) continue;
+      if (!op || !SUBSTRING_OPERATORS.has(op.id)) continue;
       for (const v of operandValues(p)) {
         if (v.kind !== 'String' || !/^[*%]|[*%]$/.test(v.value)) continue;
         const stripped = v.value.replace(/^[*%]+|[*%]+$/g, '');
