@@ -247,7 +247,8 @@ describe('faults from the emulator', () => {
     for (const state of ['TIMED_OUT', 'TIMEOUT', 'QUERY_EXPIRED', 'QUERY_CANCELLED', 'QUERY_CANCEL']) {
       const { reruns, emu } = await recovers(`state:${state}@1`);
       expect(reruns).toBe(1);
-      expect(callsTo(emu, 'init-query')).toHaveLength(2);
+      // Accepted init-queries: a 429 (jitter under load) is retried, and is not a re-run.
+      expect(callsTo(emu, 'init-query').filter((c) => c.status === 200)).toHaveLength(2);
     }
   });
 
@@ -257,7 +258,7 @@ describe('faults from the emulator', () => {
     try {
       const error = await failure(collectIds(runQuery(Q, runOptions(c, { maxReruns: 2 }))));
       expect(error).toMatchObject({ code: 'S1QL_EXPIRED', exitCode: 4 });
-      expect(callsTo(emu, 'init-query')).toHaveLength(3);
+      expect(callsTo(emu, 'init-query').filter((c) => c.status === 200)).toHaveLength(3);
       expect(callsTo(emu, 'events')).toHaveLength(0);
     } finally {
       await c.close();

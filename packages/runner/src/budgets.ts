@@ -74,8 +74,9 @@ export class RateBudget {
   async acquire(signal?: AbortSignal): Promise<void> {
     const now = this.#now();
     const slot = Math.max(now, this.#next);
-    // A small margin so latency jitter between client and server never squeezes two calls into one window.
-    const margin = this.intervalMs > 0 ? Math.max(5, this.intervalMs * 0.02) : 0;
+    // A margin so latency jitter between client and server (a first request that reached the server late, the
+    // next one early) never squeezes two calls into one window: 2% of the interval, at least 25 ms.
+    const margin = this.intervalMs > 0 ? Math.max(25, this.intervalMs * 0.02) : 0;
     this.#next = slot + this.intervalMs + margin;
     this.#calls++;
     await sleep(slot - now, signal);
