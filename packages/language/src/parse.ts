@@ -9,6 +9,7 @@ import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
 import { S1qlParser } from './parser.ts';
 import { LineIndex } from './text.ts';
 import * as T from './tokens.ts';
+import { TreeBuilder } from './tree-builder.ts';
 
 export interface ParseResult {
   readonly ast: Query;
@@ -59,10 +60,7 @@ function parseUnsafe(text: string): ParseResult {
   }
 
   const p = parser as S1qlParser;
-  p.text = text;
-  p.lines = lines;
-  p.diagnostics = diagnostics;
-  p.lastStray = undefined;
+  p.b = new TreeBuilder(text, lines, diagnostics);
   p.input = lexed.tokens;
   const expr = p.query();
   for (const error of p.errors) diagnostics.push(recognitionError(error, lines));

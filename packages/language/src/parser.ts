@@ -11,39 +11,21 @@ import {
   type TokenType,
 } from 'chevrotain';
 import type {
-  AndExpr,
   ErrorExpr,
   Expr,
-  FieldRef,
   ListLiteral,
   Missing,
   NotExpr,
   Operand,
   OperatorNode,
-  OrExpr,
   Predicate,
   Range,
-  RangeOperand,
   Value,
 } from './ast.ts';
-import {
-  type InvalidOperator,
-  invalidOperators,
-  lookupField,
-  lookupFieldByS1ql2,
-  type OperatorId,
-  operatorInfo,
-  operators,
-} from './catalog.ts';
-import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
-import type { LineIndex } from './text.ts';
+import { invalidOperators, type OperatorId, operators } from './catalog.ts';
+import { Codes, type Fix } from './diagnostics.ts';
 import * as T from './tokens.ts';
-
-interface OperatorSpelling {
-  readonly words: readonly TokenType[];
-  readonly id?: OperatorId;
-  readonly invalid?: InvalidOperator;
-}
+import { describe, type OperatorSpelling, type TreeBuilder } from './tree-builder.ts';
 
 function spellingTokens(words: readonly string[]): TokenType[] {
   return words.map((word) => {
@@ -133,10 +115,8 @@ const errorMessageProvider: IParserErrorMessageProvider = {
 };
 
 export class S1qlParser extends EmbeddedActionsParser {
-  text = '';
-  lines!: LineIndex;
-  diagnostics!: Diagnostic[];
-  lastStray: Diagnostic | undefined;
+  /** Builds the tree and collects diagnostics for the parse in progress (set by `parse`). */
+  b!: TreeBuilder;
 
   /**
    * One token of lookahead is enough for this grammar (the operator trie sees to that) and keeps start-up cheap.
@@ -152,54 +132,15 @@ export class S1qlParser extends EmbeddedActionsParser {
     this.performSelfAnalysis();
   }
 
-  // ---- helpers used by the actions -------------------------------------------------------------------------
-
-  range(start: number, end: number): Range {
-    return this.lines.range(start, end);
-  }
-
-  tokenRange(first: IToken, last: IToken = first): Range {
-    return this.range(first.startOffset, last.startOffset + last.image.length);
-  }
-
-  /** An empty range just after a token. */
-  after(tok: IToken): Range {
-    const end = tok.startOffset + tok.image.length;
-    return this.range(end, end);
-  }
-
-  missing(at: Range): Missing {
-    return { kind: 'Missing', range: { start: at.end, end: at.end } };
-  }
-
-  report(code: string, message: string, range: Range, fix?: Fix, suggestions?: Fix[]): void {
-    this.diagnostics.push({
-      code,
-      severity: 'error',
-      message,
-      range,
-      ...(fix ? { fix } : {}),
-      ...(suggestions?.length ? { suggestions } : {}),
-    });
-  }
-
   /** Where Chevrotain's own recovery resumed: the last token consumed, or the start. */
   recoveryRange(): Range {
     const last = this.LA(0);
-    if (!last || Number.isNaN(last.startOffset)) return this.range(0, 0);
-    return this.tokenRange(last);
+    if (!last || Number.isNaN(last.startOffset)) return this.b.range(0, 0);
+    return this.b.tokenRange(last);
   }
 
   recoveredExpr = (): Expr => ({ kind: 'Error', range: this.recoveryRange() });
   recoveredMissing = (): Missing => ({ kind: 'Missing', range: this.recoveryRange() });
-
-  outer(e: Expr): Range {
-    return e.parenthesized ?? e.range;
-  }
-
-  span(first: Expr, last: Expr): Range {
-    return { start: this.outer(first).start, end: this.outer(last).end };
-  }
 
   // ---- rules ----------------------------------------------------------------------------------------------
 
@@ -221,12 +162,12 @@ export class S1qlParser extends EmbeddedActionsParser {
                 this.ACTION(() => {
                   const removal: Fix = {
                     title: 'Remove this )',
-                    edits: [{ range: this.tokenRange(tok), newText: '' }],
+                    edits: [{ range: this.b.tokenRange(tok), newText: '' }],
                   };
-                  this.report(
+                  this.b.report(
                     Codes.unmatchedCloseParen,
                     'This ) has no matching (: remove it, or add the ( where the group begins.',
-                    this.tokenRange(tok),
+                    this.b.tokenRange(tok),
                     undefined,
                     [removal],
                   );
@@ -241,11 +182,11 @@ export class S1qlParser extends EmbeddedActionsParser {
                   last = this.CONSUME(T.AnyToken);
                 });
                 this.ACTION(() =>
-                  this.report(
+                  this.b.report(
                     Codes.pipe,
                     'S1QL 1.0 (Deep Visibility) has no pipes: this looks like a PowerQuery (S1QL 2.0) pipeline. ' +
                       'Use the filter alone here, or run it with --dialect pq.',
-                    this.tokenRange(pipe, last),
+                    this.b.tokenRange(pipe, last),
                   ),
                 );
               },
@@ -255,7 +196,7 @@ export class S1qlParser extends EmbeddedActionsParser {
                 const next = this.SUBRULE2(this.orExpr);
                 this.ACTION(() => {
                   const prev = expr as Expr | null;
-                  expr = prev ? this.joinAnd(prev, next) : next;
+                  expr = prev ? this.b.joinAnd(prev, next) : next;
                 });
               },
             },
@@ -266,14 +207,14 @@ export class S1qlParser extends EmbeddedActionsParser {
                 const rhs = this.OPTION2(() => this.SUBRULE(this.andExpr));
                 this.ACTION(() => {
                   const left = expr as Expr | null;
-                  if (!left) this.reportStray(word);
-                  else if (!rhs) this.reportDangling(word);
+                  if (!left) this.b.reportStray(word);
+                  else if (!rhs) this.b.reportDangling(word);
                   if (!rhs) return;
                   if (!left) expr = rhs;
-                  else if (word.tokenType === T.And) expr = this.joinAnd(left, rhs);
+                  else if (word.tokenType === T.And) expr = this.b.joinAnd(left, rhs);
                   else {
                     const operands = left.kind === 'Or' && !left.parenthesized ? [...left.operands, rhs] : [left, rhs];
-                    expr = this.chain('Or', operands);
+                    expr = this.b.chain('Or', operands);
                   }
                 });
               },
@@ -281,7 +222,7 @@ export class S1qlParser extends EmbeddedActionsParser {
             {
               ALT: () => {
                 const first = this.CONSUME2(T.AnyToken);
-                this.ACTION(() => this.reportStray(first));
+                this.ACTION(() => this.b.reportStray(first));
               },
             },
           ],
@@ -301,10 +242,10 @@ export class S1qlParser extends EmbeddedActionsParser {
         const next = this.OPTION(() => this.SUBRULE2(this.andExpr));
         this.ACTION(() => {
           if (next) operands.push(next);
-          else this.reportDangling(orTok);
+          else this.b.reportDangling(orTok);
         });
       });
-      return this.ACTION(() => this.chain('Or', operands));
+      return this.ACTION(() => this.b.chain('Or', operands));
     },
     { recoveryValueFunc: this.recoveredExpr },
   );
@@ -321,7 +262,7 @@ export class S1qlParser extends EmbeddedActionsParser {
               const next = this.OPTION(() => this.SUBRULE2(this.notExpr));
               this.ACTION(() => {
                 if (next) operands.push(next);
-                else this.reportDangling(andTok);
+                else this.b.reportDangling(andTok);
               });
             },
           },
@@ -330,7 +271,7 @@ export class S1qlParser extends EmbeddedActionsParser {
             ALT: () => {
               const next = this.SUBRULE3(this.notExpr);
               this.ACTION(() => {
-                const at = this.outer(next);
+                const at = this.b.outer(next);
                 const insert: Fix = {
                   title: 'Insert AND',
                   edits: [{ range: { start: at.start, end: at.start }, newText: 'AND ' }],
@@ -339,7 +280,7 @@ export class S1qlParser extends EmbeddedActionsParser {
                   title: 'Insert OR',
                   edits: [{ range: { start: at.start, end: at.start }, newText: 'OR ' }],
                 };
-                this.report(
+                this.b.report(
                   Codes.missingLogical,
                   'Missing AND or OR before this clause.',
                   { start: at.start, end: at.start },
@@ -352,7 +293,7 @@ export class S1qlParser extends EmbeddedActionsParser {
           },
         ]);
       });
-      return this.ACTION(() => this.chain('And', operands));
+      return this.ACTION(() => this.b.chain('And', operands));
     },
     { recoveryValueFunc: this.recoveredExpr },
   );
@@ -370,12 +311,12 @@ export class S1qlParser extends EmbeddedActionsParser {
               const operand = this.OPTION(() => this.SUBRULE(this.notExpr));
               return this.ACTION((): Expr => {
                 if (!operand) {
-                  this.report(Codes.danglingLogical, 'NOT needs a condition after it.', this.tokenRange(notTok));
-                  return { kind: 'Error', range: this.tokenRange(notTok) } satisfies ErrorExpr;
+                  this.b.report(Codes.danglingLogical, 'NOT needs a condition after it.', this.b.tokenRange(notTok));
+                  return { kind: 'Error', range: this.b.tokenRange(notTok) } satisfies ErrorExpr;
                 }
                 return {
                   kind: 'Not',
-                  range: { start: this.tokenRange(notTok).start, end: this.outer(operand).end },
+                  range: { start: this.b.tokenRange(notTok).start, end: this.b.outer(operand).end },
                   operand,
                 } satisfies NotExpr;
               });
@@ -398,23 +339,23 @@ export class S1qlParser extends EmbeddedActionsParser {
             const inner = this.OPTION(() => this.SUBRULE(this.orExpr));
             const close = this.OPTION2(() => this.CONSUME(T.RParen));
             return this.ACTION((): Expr => {
-              const openRange = this.tokenRange(open);
+              const openRange = this.b.tokenRange(open);
               if (!inner) {
-                const end = close ? this.tokenRange(close).end : openRange.end;
-                this.report(Codes.unexpectedToken, 'Empty parentheses: put a condition inside them.', {
+                const end = close ? this.b.tokenRange(close).end : openRange.end;
+                this.b.report(Codes.unexpectedToken, 'Empty parentheses: put a condition inside them.', {
                   start: openRange.start,
                   end,
                 });
                 return { kind: 'Error', range: { start: openRange.start, end } };
               }
               if (!close) {
-                const at = this.outer(inner).end;
+                const at = this.b.outer(inner).end;
                 const insert: Fix = { title: 'Insert )', edits: [{ range: { start: at, end: at }, newText: ')' }] };
                 const where = `the ( at line ${openRange.start.line}, column ${openRange.start.column} of the query`;
                 if (this.LA(1).tokenType.name === 'EOF') {
                   // The group runs to the end: the only place its ) can go. Deep Visibility closes it (SentinelLabs
                   // publish such a hunt), so this is a warning with a certain fix rather than an error.
-                  this.diagnostics.push({
+                  this.b.diagnostics.push({
                     code: Codes.missingCloseParen,
                     severity: 'warning',
                     message: `Missing ) at the end of the query to close ${where}.`,
@@ -422,7 +363,7 @@ export class S1qlParser extends EmbeddedActionsParser {
                     fix: insert,
                   });
                 } else {
-                  this.report(
+                  this.b.report(
                     Codes.missingCloseParen,
                     `Missing ) to close ${where}.`,
                     { start: at, end: at },
@@ -432,7 +373,7 @@ export class S1qlParser extends EmbeddedActionsParser {
                 }
                 return { ...inner, parenthesized: { start: openRange.start, end: at } };
               }
-              return { ...inner, parenthesized: { start: openRange.start, end: this.tokenRange(close).end } };
+              return { ...inner, parenthesized: { start: openRange.start, end: this.b.tokenRange(close).end } };
             });
           },
         },
@@ -449,12 +390,12 @@ export class S1qlParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const fieldTok = this.CONSUME(T.FieldToken);
-            const field = this.ACTION(() => this.fieldNode(fieldTok));
+            const field = this.ACTION(() => this.b.fieldNode(fieldTok));
             const op = this.OPTION(() => this.SUBRULE(this.operator));
             const operand = this.OPTION2(() =>
               this.SUBRULE(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
             );
-            return this.ACTION(() => this.finishPredicate(field, op, operand));
+            return this.ACTION(() => this.b.finishPredicate(field, op, operand));
           },
         },
         {
@@ -463,14 +404,14 @@ export class S1qlParser extends EmbeddedActionsParser {
             const operand = this.OPTION3(() =>
               this.SUBRULE2(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
             );
-            return this.ACTION(() => this.finishPredicate(undefined, op, operand));
+            return this.ACTION(() => this.b.finishPredicate(undefined, op, operand));
           },
         },
         {
           ALT: () => {
             const valueTok = this.CONSUME(T.ValueToken);
-            const value = this.ACTION(() => this.valueNode(valueTok));
-            return this.ACTION(() => this.finishPredicate(undefined, undefined, value));
+            const value = this.ACTION(() => this.b.valueNode(valueTok));
+            return this.ACTION(() => this.b.finishPredicate(undefined, undefined, value));
           },
         },
       ]);
@@ -486,36 +427,13 @@ export class S1qlParser extends EmbeddedActionsParser {
     },
   );
 
-  /** A field name: catalog spelling resolved; a dotted 2.0 name reported (fixed when the catalog maps it). */
-  fieldNode(tok: IToken): FieldRef {
-    const range = this.tokenRange(tok);
-    if (tok.tokenType !== T.DottedIdentifier) {
-      const known = lookupField(tok.image);
-      return { kind: 'Field', name: tok.image, range, ...(known ? { canonical: known.name } : {}) };
-    }
-    const known = lookupFieldByS1ql2(tok.image);
-    const fix: Fix | undefined = known
-      ? { title: `Use the 1.0 name ${known.name}`, edits: [{ range, newText: known.name }] }
-      : undefined;
-    this.diagnostics.push({
-      code: Codes.dottedField,
-      severity: 'error',
-      message: known
-        ? `"${tok.image}" is an S1QL 2.0 field name; in S1QL 1.0 it is ${known.name}.`
-        : `"${tok.image}" is an S1QL 2.0 (dotted) field name; S1QL 1.0 field names have no dots.`,
-      range,
-      ...(fix ? { fix } : {}),
-    });
-    return { kind: 'Field', name: tok.image, range, dotted: true, ...(known ? { canonical: known.name } : {}) };
-  }
-
   operator = this.RULE(
     'operator',
     (): OperatorNode | Missing => {
       const toks: IToken[] = [];
       this.operatorTokens = toks;
       const spelling = this.operatorWords(operatorTrie) as OperatorSpelling;
-      return this.ACTION(() => this.finishOperator(spelling, toks));
+      return this.ACTION(() => this.b.finishOperator(spelling, toks));
     },
     { recoveryValueFunc: this.recoveredMissing },
   );
@@ -549,17 +467,17 @@ export class S1qlParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const lowTok = this.CONSUME(T.ValueToken);
-            const low = this.ACTION(() => this.valueNode(lowTok));
+            const low = this.ACTION(() => this.b.valueNode(lowTok));
             const high = this.OPTION({
               GATE: () => opId === 'between',
               DEF: () => {
                 const andTok = this.CONSUME(T.And);
                 const vTok = this.OPTION2(() => this.CONSUME2(T.ValueToken));
-                const v = vTok && this.ACTION(() => this.valueNode(vTok));
+                const v = vTok && this.ACTION(() => this.b.valueNode(vTok));
                 return this.ACTION(() => {
                   if (v) return v;
-                  this.report(Codes.missingValue, 'Between needs a second value after And.', this.after(andTok));
-                  return this.missing(this.tokenRange(andTok));
+                  this.b.report(Codes.missingValue, 'Between needs a second value after And.', this.b.after(andTok));
+                  return this.b.missing(this.b.tokenRange(andTok));
                 });
               },
             });
@@ -580,34 +498,34 @@ export class S1qlParser extends EmbeddedActionsParser {
       const open = this.CONSUME(T.LParen);
       const items: (Value | Missing)[] = [];
       const firstTok = this.OPTION(() => this.CONSUME(T.ValueToken));
-      const first = firstTok && this.ACTION(() => this.valueNode(firstTok));
+      const first = firstTok && this.ACTION(() => this.b.valueNode(firstTok));
       this.ACTION(() => {
         if (first) items.push(first);
       });
       this.MANY(() => {
         const comma = this.CONSUME(T.Comma);
         const itemTok = this.OPTION2(() => this.CONSUME2(T.ValueToken));
-        const item = itemTok && this.ACTION(() => this.valueNode(itemTok));
+        const item = itemTok && this.ACTION(() => this.b.valueNode(itemTok));
         this.ACTION(() => {
           if (items.length === 0) {
-            this.report(Codes.badList, 'A list starts with a value, not a comma.', this.tokenRange(comma));
+            this.b.report(Codes.badList, 'A list starts with a value, not a comma.', this.b.tokenRange(comma));
           }
           if (item) items.push(item);
           else {
-            this.report(Codes.badList, 'Missing value after this comma.', this.tokenRange(comma), {
+            this.b.report(Codes.badList, 'Missing value after this comma.', this.b.tokenRange(comma), {
               title: 'Remove the comma',
-              edits: [{ range: this.tokenRange(comma), newText: '' }],
+              edits: [{ range: this.b.tokenRange(comma), newText: '' }],
             });
           }
         });
       });
       const close = this.OPTION3(() => this.CONSUME(T.RParen));
       return this.ACTION((): ListLiteral => {
-        const start = this.tokenRange(open).start;
+        const start = this.b.tokenRange(open).start;
         const lastItem = items.at(-1);
-        const end = close ? this.tokenRange(close).end : (lastItem?.range.end ?? this.tokenRange(open).end);
+        const end = close ? this.b.tokenRange(close).end : (lastItem?.range.end ?? this.b.tokenRange(open).end);
         if (!close) {
-          this.report(
+          this.b.report(
             Codes.missingCloseParen,
             `Missing ) to close the list opened at line ${start.line}, column ${start.column} of the query.`,
             { start: end, end },
@@ -616,7 +534,7 @@ export class S1qlParser extends EmbeddedActionsParser {
           );
         }
         if (items.length === 0) {
-          this.report(Codes.badList, 'Empty list: put at least one value in the parentheses.', {
+          this.b.report(Codes.badList, 'Empty list: put at least one value in the parentheses.', {
             start,
             end,
           });
@@ -626,217 +544,4 @@ export class S1qlParser extends EmbeddedActionsParser {
     },
     { recoveryValueFunc: (): ListLiteral => ({ kind: 'List', range: this.recoveryRange(), items: [] }) },
   );
-
-  valueNode(tok: IToken): Value {
-    if (tok.tokenType === T.NumberLiteral) {
-      return { kind: 'Number', value: Number(tok.image), raw: tok.image, range: this.tokenRange(tok) };
-    }
-    return { kind: 'String', value: (tok.payload as T.StringPayload).value, range: this.tokenRange(tok) };
-  }
-
-  // ---- node construction ----------------------------------------------------------------------------------
-
-  chain(kind: 'And' | 'Or', operands: Expr[]): Expr {
-    if (operands.length === 1) return operands[0] as Expr;
-    const range = this.span(operands[0] as Expr, operands.at(-1) as Expr);
-    return kind === 'And'
-      ? ({ kind, range, operands } satisfies AndExpr)
-      : ({ kind, range, operands } satisfies OrExpr);
-  }
-
-  joinAnd(left: Expr, right: Expr): Expr {
-    const operands = left.kind === 'And' && !left.parenthesized ? [...left.operands, right] : [left, right];
-    return { kind: 'And', range: this.span(operands[0] as Expr, right), operands };
-  }
-
-  finishOperator(spelling: OperatorSpelling, toks: IToken[]): OperatorNode | Missing {
-    const first = toks[0] as IToken;
-    const last = toks.at(-1) as IToken;
-    const range = this.tokenRange(first, last);
-    const text = toks.length === 1 ? first.image : toks.map((t) => t.image).join(' ');
-    if (spelling.invalid) {
-      const replacement = spelling.id ? operatorInfo(spelling.id).canonical : undefined;
-      const fix: Fix | undefined = replacement
-        ? { title: `Replace with ${replacement}`, edits: [{ range, newText: replacement }] }
-        : undefined;
-      this.report(Codes.invalidOperator, spelling.invalid.message, range, fix);
-      if (!spelling.id) return { kind: 'Missing', range };
-    }
-    return { kind: 'Operator', id: spelling.id as OperatorId, text, range };
-  }
-
-  finishPredicate(
-    field: FieldRef | Missing | undefined,
-    op: OperatorNode | Missing | undefined,
-    operand: Operand | undefined,
-  ): Predicate {
-    const start = (field ?? op ?? (operand as Operand)).range.start;
-    const end = (operand ?? op ?? (field as FieldRef | Missing)).range.end;
-    const range = { start, end };
-    let fieldNode: FieldRef | Missing;
-    if (field) fieldNode = field;
-    else {
-      fieldNode = { kind: 'Missing', range: { start, end: start } };
-      this.report(
-        Codes.missingField,
-        op
-          ? 'This operator has no field before it.'
-          : 'A value on its own is not a condition: add a field and an operator before it.',
-        range,
-      );
-    }
-    let opNode: OperatorNode | Missing;
-    if (op) opNode = op;
-    else {
-      const at = field ? field.range.end : start;
-      opNode = { kind: 'Missing', range: { start: at, end: at } };
-      if (field?.kind === 'Field') {
-        const insertEq: Fix = { title: 'Insert =', edits: [{ range: { start: at, end: at }, newText: ' =' }] };
-        this.report(
-          Codes.missingOperator,
-          operand
-            ? `Missing operator between ${field.name} and its value.`
-            : `${field.name} needs an operator and a value (for example ${field.name} = "...", or ${field.name} Exists).`,
-          field.range,
-          undefined,
-          operand ? [insertEq] : [],
-        );
-      }
-    }
-    const checked = opNode.kind === 'Operator' ? this.checkOperand(opNode, operand) : (operand ?? null);
-    return { kind: 'Predicate', range, field: fieldNode, operator: opNode, operand: checked };
-  }
-
-  /** Checks the operand has the shape the operator takes, and reports what is missing or extra. */
-  checkOperand(op: OperatorNode, operand: Operand | undefined): Operand | null {
-    const info = operatorInfo(op.id);
-    const name = info.canonical;
-    switch (info.operand) {
-      case 'none':
-        if (operand) {
-          this.report(Codes.operandShape, `${name} takes no value.`, operand.range, {
-            title: 'Remove the value',
-            edits: [{ range: { start: op.range.end, end: operand.range.end }, newText: '' }],
-          });
-        }
-        return null;
-      case 'list':
-        if (!operand) {
-          this.report(Codes.missingValue, `${name} needs a list of values: ${name} ("a", "b").`, {
-            start: op.range.end,
-            end: op.range.end,
-          });
-          return this.missing(op.range);
-        }
-        if (operand.kind === 'String' || operand.kind === 'Number') {
-          this.report(Codes.operandShape, `${name} takes a list in parentheses.`, operand.range, {
-            title: 'Wrap the value in parentheses',
-            edits: [
-              { range: { start: operand.range.start, end: operand.range.start }, newText: '(' },
-              { range: { start: operand.range.end, end: operand.range.end }, newText: ')' },
-            ],
-          });
-          return { kind: 'List', range: operand.range, items: [operand] };
-        }
-        if (operand.kind === 'Range') {
-          this.report(Codes.operandShape, `${name} takes a list in parentheses, not a range.`, operand.range);
-        }
-        return operand;
-      case 'range':
-        if (!operand) {
-          this.report(Codes.missingValue, 'Between needs two values: Between "1" And "5".', {
-            start: op.range.end,
-            end: op.range.end,
-          });
-          return this.missing(op.range);
-        }
-        if (operand.kind === 'String' || operand.kind === 'Number') {
-          this.report(Codes.missingValue, 'Between needs a second value: Between "1" And "5".', {
-            start: operand.range.end,
-            end: operand.range.end,
-          });
-          return {
-            kind: 'Range',
-            range: operand.range,
-            low: operand,
-            high: this.missing(operand.range),
-          } satisfies RangeOperand;
-        }
-        if (operand.kind === 'List')
-          this.report(Codes.operandShape, 'Between takes two values, not a list.', operand.range);
-        return operand;
-      default:
-        // value, string, regex: exactly one value.
-        if (!operand) {
-          this.report(Codes.missingValue, `Missing value after ${op.text}.`, {
-            start: op.range.end,
-            end: op.range.end,
-          });
-          return this.missing(op.range);
-        }
-        if (operand.kind === 'List') {
-          const inList =
-            op.id === 'eq'
-              ? 'In'
-              : op.id === 'containsAnyCase'
-                ? 'In Contains AnyCase'
-                : op.id === 'contains'
-                  ? 'In Contains'
-                  : undefined;
-          const fix: Fix | undefined = inList
-            ? { title: `Use ${inList}`, edits: [{ range: op.range, newText: inList }] }
-            : undefined;
-          this.report(
-            Codes.operandShape,
-            `${name} takes one value, not a list${inList ? `; for a list use ${inList}` : ''}.`,
-            operand.range,
-            fix,
-          );
-        }
-        return operand;
-    }
-  }
-
-  reportDangling(tok: IToken): void {
-    const word = tok.image.toUpperCase();
-    this.report(Codes.danglingLogical, `${word} needs a condition after it.`, this.tokenRange(tok), {
-      title: `Remove the ${word}`,
-      edits: [{ range: this.tokenRange(tok), newText: '' }],
-    });
-  }
-
-  reportStray(tok: IToken): void {
-    const range = this.tokenRange(tok);
-    if (tok.tokenType === T.And || tok.tokenType === T.Or) {
-      const word = tok.image.toUpperCase();
-      this.report(Codes.danglingLogical, `${word} needs a condition before it.`, range, {
-        title: `Remove the ${word}`,
-        edits: [{ range, newText: '' }],
-      });
-      return;
-    }
-    // One diagnostic for a run of unexpected tokens.
-    const previous = this.diagnostics.at(-1);
-    if (previous && previous === this.lastStray) {
-      const between = this.text.slice(previous.range.end.offset, range.start.offset);
-      if (/^\s*$/.test(between)) {
-        this.lastStray = {
-          ...previous,
-          message: 'Unexpected text.',
-          range: { start: previous.range.start, end: range.end },
-        };
-        this.diagnostics[this.diagnostics.length - 1] = this.lastStray;
-        return;
-      }
-    }
-    this.report(Codes.unexpectedToken, `Unexpected ${describe(tok)}.`, range);
-    this.lastStray = this.diagnostics.at(-1);
-  }
-}
-
-export function describe(tok: IToken): string {
-  if (tok.tokenType === T.StringLiteral) return `value ${tok.image}`;
-  if (tok.tokenType === T.NumberLiteral) return `number ${tok.image}`;
-  if (tok.tokenType === T.Identifier || tok.tokenType === T.DottedIdentifier) return `field ${tok.image}`;
-  return `"${tok.image}"`;
 }
