@@ -2,9 +2,11 @@
 
 export interface Reply {
   readonly status: number;
-  /** A JSON value, or the exact text of an HTML page. */
+  /** A JSON value, the exact text of an HTML page, or JSON text already serialized (`serialized`). */
   readonly body: unknown;
   readonly html?: boolean;
+  /** `body` is JSON text, sent as is: pages of generated events are built as text, not as objects. */
+  readonly serialized?: boolean;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -139,6 +139,25 @@ function stringSet(value: unknown): Set<string> | null | 'invalid' {
   return value.length === 0 ? null : new Set(value.map(String));
 }
 
+/**
+ * A dv/events body built from the events' own JSON text: the same bytes as JSON.stringify of `{ data, pagination }`
+ * without building the event objects. One join makes the body one flat string, so `send` measures and writes it
+ * without first copying a rope of pieces into a new string.
+ */
+function eventsPageText(
+  jsonAt: (index: number) => string,
+  indices: Uint32Array,
+  pagination: { nextCursor: string | null; totalItems: number },
+): string {
+  const parts = ['{"data":['];
+  for (const [i, index] of indices.entries()) {
+    if (i > 0) parts.push(',');
+    parts.push(jsonAt(index));
+  }
+  parts.push(`],"pagination":${JSON.stringify(pagination)}}`);
+  return parts.join('');
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 1;
@@ -377,15 +396,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const indices = run.indices(objectType);
     const end = Math.min(indices.length, offset + pageSize);
-    const data: DvEvent[] = [];
-    for (let i = offset; i < end; i++) data.push(run.eventAt(indices[i] as number));
     let nextCursor: string | null = null;
     if (end < indices.length) {
       // Opaque, and base64 with padding on purpose: clients must send it back URL-encoded, exactly once.
       nextCursor = randomBytes(16).toString('base64');
       run.cursors.set(nextCursor, { offset: end, type: objectType, issuedAt: now });
     }
-    return { status: 200, body: { data, pagination: { nextCursor, totalItems: indices.length } } };
+    const pagination = { nextCursor, totalItems: indices.length };
+    const page = indices.subarray(offset, end);
+    if (source.jsonAt) return { status: 200, body: eventsPageText(source.jsonAt, page, pagination), serialized: true };
+    const data: DvEvent[] = [];
+    for (const index of page) data.push(run.eventAt(index));
+    return { status: 200, body: { data, pagination } };
   }
 
   function cancel(body: unknown): Reply {
@@ -417,10 +439,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function send(res: ServerResponse, reply: Reply): void {
-    const text = reply.html ? String(reply.body) : JSON.stringify(reply.body);
+    const text = Buffer.from(reply.html || reply.serialized ? String(reply.body) : JSON.stringify(reply.body));
     res.writeHead(reply.status, {
       'content-type': reply.html ? 'text/html' : 'application/json',
-      'content-length': Buffer.byteLength(text),
+      'content-length': text.length,
       'cache-control': 'no-store',
       server: 'nginx',
       ...reply.headers,
