@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * A dv/events page read lazily: the body's bytes are scanned once for the spans of the `data` elements, and each
  * event is decoded and JSON.parse'd only when it is delivered.
@@ -20,6 +22,11 @@ export interface EventsPage {
   readonly length: number;
   /** The i-th event, parsed now (each call parses again: call it once per event). */
   event(index: number): unknown;
+  /**
+   * The i-th event's JSON text as UTF-8 bytes on one line: the console's own bytes when the page was read lazily
+   * (a view into the body, valid while the body is), otherwise the event serialized again.
+   */
+  json(index: number): Uint8Array;
   readonly pagination: unknown;
 }
 
@@ -66,124 +73,236 @@ export class PageBuffer {
   }
 }
 
+/** The body is not in a shape the scanner follows (or not JSON): it is parsed whole instead. */
 class NotScannable extends Error {}
 
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-/** Index just past the string starting at `start` (a quote). */
-function skipString(b: Uint8Array, start: number, end: number): number {
-  for (let j = start + 1; j < end; j++) {
-    const c = b[j];
-    if (c === QUOTE) return j + 1;
-    if (c === BACKSLASH) j++;
-  }
-  throw new NotScannable('unterminated string');
-}
+/** Bytes that may follow a backslash in a JSON string, and hexadecimal digits. */
+const ESCAPE = new Uint8Array(256);
+for (const c of '"\\/bfnrtu') ESCAPE[c.charCodeAt(0)] = 1;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
 
-function isSpace(c: number | undefined): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
+/** Set when whitespace holds a line break; an element with one cannot be written out as one NDJSON line as is. */
+let lineBreak = false;
+
+/** Nesting deeper than this is left to JSON.parse. */
+const MAX_DEPTH = 256;
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 48 && c <= 57;
 }
 
 function skipSpace(b: Uint8Array, from: number, end: number): number {
   let i = from;
-  while (i < end && isSpace(b[i])) i++;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c === 32 || c === 9) continue;
+    if (c === 10 || c === 13) {
+      lineBreak = true;
+      continue;
+    }
+    break;
+  }
   return i;
 }
 
-/** Index just past the JSON value starting at `i` (structure only: tokens are checked when parsed). */
-function skipValue(b: Uint8Array, i: number, end: number): number {
-  const c = b[i];
-  if (c === QUOTE) return skipString(b, i, end);
-  if (c === 123 || c === 91) {
-    let depth = 0;
-    for (let j = i; j < end; ) {
-      const d = b[j] as number;
-      if (d === QUOTE) {
-        j = skipString(b, j, end);
-        continue;
-      }
-      if (d === 123 || d === 91) depth++;
-      else if (d === 125 || d === 93) {
-        depth--;
-        if (depth === 0) return j + 1;
-      }
-      j++;
-    }
-    throw new NotScannable('unterminated object');
+/** What a byte means inside a string: 0 nothing special, 1 the closing quote, 2 an escape, 3 not allowed. */
+const IN_STRING = new Uint8Array(256);
+IN_STRING.fill(3, 0, 32);
+IN_STRING[QUOTE] = 1;
+IN_STRING[BACKSLASH] = 2;
+
+/** Index just past the string starting at `start` (a quote), checking its escapes and that it has no control characters. */
+function skipString(b: Uint8Array, start: number, end: number): number {
+  let j = start + 1;
+  for (;;) {
+    // Past the end b[j] is undefined, which stops the loop as a special byte would.
+    while (IN_STRING[b[j] as number] === 0) j++;
+    if (j >= end) throw new NotScannable('unterminated string');
+    const kind = IN_STRING[b[j] as number];
+    if (kind === 1) return j + 1;
+    if (kind === 3) throw new NotScannable('control character in a string');
+    const e = b[j + 1] as number;
+    if (ESCAPE[e] !== 1) throw new NotScannable('bad escape');
+    if (e === 117) {
+      for (let k = j + 2; k < j + 6; k++) if (HEX[b[k] as number] !== 1) throw new NotScannable('bad \\u escape');
+      j += 6;
+    } else j += 2;
   }
+}
+
+function skipNumber(b: Uint8Array, i: number): number {
   let j = i;
-  while (j < end) {
-    const d = b[j];
-    if (d === 44 || d === 125 || d === 93 || isSpace(d)) break;
+  if (b[j] === 45) j++;
+  if (b[j] === 48) j++;
+  else if (isDigit(b[j])) while (isDigit(b[j])) j++;
+  else throw new NotScannable('bad number');
+  if (b[j] === 46) {
     j++;
+    if (!isDigit(b[j])) throw new NotScannable('bad number');
+    while (isDigit(b[j])) j++;
   }
-  if (j === i) throw new NotScannable('missing value');
+  if (b[j] === 101 || b[j] === 69) {
+    j++;
+    if (b[j] === 43 || b[j] === 45) j++;
+    if (!isDigit(b[j])) throw new NotScannable('bad number');
+    while (isDigit(b[j])) j++;
+  }
   return j;
 }
 
-/** Spans [start, end) of the elements of the array starting at `i`, and the index past it. */
-function scanArray(b: Uint8Array, i: number, end: number): { spans: number[]; end: number } {
-  const spans: number[] = [];
+const TRUE = [116, 114, 117, 101];
+const FALSE = [102, 97, 108, 115, 101];
+const NULL = [110, 117, 108, 108];
+
+function skipLiteral(b: Uint8Array, i: number, literal: readonly number[]): number {
+  for (let k = 0; k < literal.length; k++) if (b[i + k] !== literal[k]) throw new NotScannable('bad literal');
+  return i + literal.length;
+}
+
+/**
+ * Index just past the JSON value starting at `i`, which must be valid JSON (UTF-8 validity aside: the caller checks
+ * the whole body for that), so a page read lazily rejects what JSON.parse would reject.
+ */
+function skipValue(b: Uint8Array, i: number, end: number, depth: number): number {
+  const c = b[i];
+  if (c === QUOTE) return skipString(b, i, end);
+  if (c === 123) return skipObject(b, i, end, depth + 1);
+  if (c === 91) return skipArray(b, i, end, depth + 1);
+  if (c === 116) return skipLiteral(b, i, TRUE);
+  if (c === 102) return skipLiteral(b, i, FALSE);
+  if (c === 110) return skipLiteral(b, i, NULL);
+  if (c === 45 || isDigit(c)) return skipNumber(b, i);
+  throw new NotScannable('expected a value');
+}
+
+function skipObject(b: Uint8Array, i: number, end: number, depth: number): number {
+  if (depth > MAX_DEPTH) throw new NotScannable('too deep');
   let j = skipSpace(b, i + 1, end);
-  if (b[j] === 93) return { spans, end: j + 1 };
+  if (b[j] === 125) return j + 1;
   for (;;) {
-    const start = j;
-    j = skipValue(b, j, end);
-    spans.push(start, j);
-    j = skipSpace(b, j, end);
+    if (b[j] !== QUOTE) throw new NotScannable('expected a key');
+    j = skipSpace(b, skipString(b, j, end), end);
+    if (b[j] !== 58) throw new NotScannable('expected :');
+    j = skipSpace(b, skipValue(b, skipSpace(b, j + 1, end), end, depth), end);
     const c = b[j];
-    if (c === 93) return { spans, end: j + 1 };
+    if (c === 125) return j + 1;
+    if (c !== 44) throw new NotScannable('expected , or }');
+    j = skipSpace(b, j + 1, end);
+  }
+}
+
+function skipArray(b: Uint8Array, i: number, end: number, depth: number): number {
+  if (depth > MAX_DEPTH) throw new NotScannable('too deep');
+  let j = skipSpace(b, i + 1, end);
+  if (b[j] === 93) return j + 1;
+  for (;;) {
+    j = skipSpace(b, skipValue(b, j, end, depth), end);
+    const c = b[j];
+    if (c === 93) return j + 1;
     if (c !== 44) throw new NotScannable('expected , or ]');
     j = skipSpace(b, j + 1, end);
   }
 }
 
-function scan(b: Buffer): { spans: number[] | undefined; data: unknown; rest: Record<string, unknown> } {
+interface Elements {
+  /** [start, end) of each element, flat. */
+  readonly spans: number[];
+  /** Elements with a line break in their whitespace. */
+  readonly broken: Set<number> | undefined;
+  readonly end: number;
+}
+
+/** The elements of the array starting at `i`. */
+function scanArray(b: Uint8Array, i: number, end: number): Elements {
+  const spans: number[] = [];
+  let broken: Set<number> | undefined;
+  let j = skipSpace(b, i + 1, end);
+  if (b[j] === 93) return { spans, broken, end: j + 1 };
+  for (;;) {
+    const start = j;
+    lineBreak = false;
+    j = skipValue(b, j, end, 1);
+    if (lineBreak) {
+      broken ??= new Set();
+      broken.add(spans.length / 2);
+    }
+    spans.push(start, j);
+    j = skipSpace(b, j, end);
+    const c = b[j];
+    if (c === 93) return { spans, broken, end: j + 1 };
+    if (c !== 44) throw new NotScannable('expected , or ]');
+    j = skipSpace(b, j + 1, end);
+  }
+}
+
+interface Scanned {
+  readonly elements: Elements | undefined;
+  /** `data` when it is not an array. */
+  readonly data: unknown;
+  readonly rest: Record<string, unknown>;
+}
+
+function scan(b: Buffer): Scanned {
   const end = b.length;
   let i = skipSpace(b, 0, end);
   if (b[i] !== 123) throw new NotScannable('not an object');
   const rest: Record<string, unknown> = {};
-  let spans: number[] | undefined;
+  let elements: Elements | undefined;
   let data: unknown;
   i = skipSpace(b, i + 1, end);
-  if (b[i] === 125) return { spans, data, rest };
-  for (;;) {
-    if (b[i] !== QUOTE) throw new NotScannable('expected a key');
-    const keyEnd = skipString(b, i, end);
-    const key = JSON.parse(b.toString('utf8', i, keyEnd)) as string;
-    i = skipSpace(b, keyEnd, end);
-    if (b[i] !== 58) throw new NotScannable('expected :');
-    i = skipSpace(b, i + 1, end);
-    if (key === 'data' && b[i] === 91) {
-      const array = scanArray(b, i, end);
-      spans = array.spans;
-      data = undefined;
-      i = array.end;
-    } else {
-      const valueEnd = skipValue(b, i, end);
-      const value: unknown = JSON.parse(b.toString('utf8', i, valueEnd));
-      if (key === 'data') {
-        spans = undefined;
-        data = value;
-      } else rest[key] = value;
-      i = valueEnd;
+  if (b[i] !== 125) {
+    for (;;) {
+      if (b[i] !== QUOTE) throw new NotScannable('expected a key');
+      const keyEnd = skipString(b, i, end);
+      const key = JSON.parse(b.toString('utf8', i, keyEnd)) as string;
+      i = skipSpace(b, keyEnd, end);
+      if (b[i] !== 58) throw new NotScannable('expected :');
+      i = skipSpace(b, i + 1, end);
+      if (key === 'data' && b[i] === 91) {
+        elements = scanArray(b, i, end);
+        data = undefined;
+        i = elements.end;
+      } else {
+        const valueEnd = skipValue(b, i, end, 0);
+        const value: unknown = JSON.parse(b.toString('utf8', i, valueEnd));
+        if (key === 'data') {
+          elements = undefined;
+          data = value;
+        } else rest[key] = value;
+        i = valueEnd;
+      }
+      i = skipSpace(b, i, end);
+      const c = b[i];
+      if (c === 125) break;
+      if (c !== 44) throw new NotScannable('expected , or }');
+      i = skipSpace(b, i + 1, end);
     }
-    i = skipSpace(b, i, end);
-    const c = b[i];
-    if (c === 125) break;
-    if (c !== 44) throw new NotScannable('expected , or }');
-    i = skipSpace(b, i + 1, end);
   }
   if (skipSpace(b, i + 1, end) !== end) throw new NotScannable('trailing text');
-  return { spans, data, rest };
+  return { elements, data, rest };
+}
+
+function serialized(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+function arrayPage(data: readonly unknown[], pagination: unknown): EventsPage {
+  return {
+    length: data.length,
+    event: (index) => data[index],
+    json: (index) => serialized(data[index]),
+    pagination,
+  };
 }
 
 function wholePage(text: string): EventsPage | undefined {
   const whole = JSON.parse(text) as { data?: unknown; pagination?: unknown } | null;
   const data = whole?.data;
-  if (!Array.isArray(data)) return undefined;
-  return { length: data.length, event: (index) => data[index], pagination: whole?.pagination };
+  return Array.isArray(data) ? arrayPage(data, whole?.pagination) : undefined;
 }
 
 /**
@@ -194,7 +313,9 @@ function wholePage(text: string): EventsPage | undefined {
 export function readEventsPageBytes(body: Buffer): EventsPage | undefined {
   // A UTF-8 byte order mark is dropped, as decoding the body as text (undici's text()) does.
   const bytes = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
-  let scanned: ReturnType<typeof scan>;
+  // Invalid UTF-8 decodes to U+FFFD: only the decoded text says what the events are.
+  if (!isUtf8(bytes)) return wholePage(bytes.toString('utf8'));
+  let scanned: Scanned;
   try {
     scanned = scan(bytes);
   } catch (error) {
@@ -202,16 +323,46 @@ export function readEventsPageBytes(body: Buffer): EventsPage | undefined {
     // Not a shape the scanner follows: parse it whole, which also reports text that is not JSON.
     return wholePage(bytes.toString('utf8'));
   }
-  const { spans, data, rest } = scanned;
-  if (spans === undefined) {
-    if (!Array.isArray(data)) return undefined;
-    return { length: data.length, event: (index) => data[index], pagination: rest.pagination };
-  }
+  const { elements, data, rest } = scanned;
+  if (elements === undefined) return Array.isArray(data) ? arrayPage(data, rest.pagination) : undefined;
+  const { spans, broken } = elements;
+  const text = (index: number): string =>
+    bytes.toString('utf8', spans[2 * index] as number, spans[2 * index + 1] as number);
   return {
     length: spans.length / 2,
-    event: (index) => JSON.parse(bytes.toString('utf8', spans[2 * index] as number, spans[2 * index + 1] as number)),
+    event: (index) => JSON.parse(text(index)),
+    json: (index) =>
+      broken?.has(index)
+        ? serialized(JSON.parse(text(index)))
+        : bytes.subarray(spans[2 * index] as number, spans[2 * index + 1] as number),
     pagination: rest.pagination,
   };
+}
+
+const PAGINATION = Buffer.from('"pagination"');
+
+/**
+ * The next cursor, read from the end of a dv/events body without reading the rest: the value of its last
+ * `"pagination"` key when that is the body's last member. A guess, so the next page can be asked for before this
+ * one is read in full: the caller checks it against the full read. Undefined when the body does not end that way
+ * or says there is no next page.
+ */
+export function peekNextCursor(body: Buffer): string | undefined {
+  const at = body.lastIndexOf(PAGINATION);
+  if (at === -1) return undefined;
+  const end = body.length;
+  try {
+    let i = skipSpace(body, at + PAGINATION.length, end);
+    if (body[i] !== 58) return undefined;
+    i = skipSpace(body, i + 1, end);
+    const valueEnd = skipValue(body, i, end, 0);
+    const close = skipSpace(body, valueEnd, end);
+    if (body[close] !== 125 || skipSpace(body, close + 1, end) !== end) return undefined;
+    const cursor = (JSON.parse(body.toString('utf8', i, valueEnd)) as { nextCursor?: unknown } | null)?.nextCursor;
+    return typeof cursor === 'string' && cursor !== '' ? cursor : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** As readEventsPageBytes, for a body held as text. */

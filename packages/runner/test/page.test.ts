@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PageBuffer, readEventsPage, readEventsPageBytes } from '../src/page.ts';
@@ -72,6 +73,87 @@ describe('readEventsPageBytes over a reused PageBuffer', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('EventsPage.json(i): each event as one line of JSON', () => {
+  const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+
+  it('is one line that JSON.parse reads as the event, whatever the spacing; the console bytes when compact', () => {
+    const event = fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), fc.jsonValue(), { maxKeys: 6 });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 8 }), fc.constantFrom(0, 2, '\t', '\r\n'), (data, indent) => {
+        // JSON.stringify puts line breaks only between tokens: \r\n for each is still JSON.
+        const body =
+          indent === '\r\n'
+            ? JSON.stringify({ data, pagination: {} }, null, 1).replaceAll('\n', '\r\n')
+            : JSON.stringify({ data, pagination: {} }, null, indent);
+        const page = readEventsPage(body);
+        expect(page?.length).toBe(data.length);
+        const expected = JSON.parse(JSON.stringify(data)) as unknown[];
+        for (let i = 0; i < data.length; i++) {
+          const line = text(page?.json(i) ?? new Uint8Array());
+          expect(line).not.toMatch(/[\n\r]/);
+          expect(JSON.parse(line)).toEqual(expected[i]);
+          if (indent === 0) expect(line).toBe(JSON.stringify(data[i]));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps what JSON.parse would lose: every digit of a large number, the escapes as sent', () => {
+    const body = '{"data":[{"id":123456789012345678901,"n":1.50,"s":"caf\\u00e9 \\/x"}],"pagination":{}}';
+    const page = readEventsPage(body);
+    expect(text(page?.json(0) ?? new Uint8Array())).toBe('{"id":123456789012345678901,"n":1.50,"s":"caf\\u00e9 \\/x"}');
+  });
+
+  it('a body with invalid UTF-8 is read as its decoded text is, and its events are valid UTF-8', () => {
+    const body = Buffer.concat([
+      Buffer.from('{"data":[{"s":"a'),
+      Buffer.from([0xff, 0xc3]),
+      Buffer.from('"}],"pagination":{}}'),
+    ]);
+    const page = readEventsPageBytes(body);
+    const bytes = page?.json(0) ?? new Uint8Array();
+    expect(isUtf8(bytes)).toBe(true);
+    expect(JSON.parse(text(bytes))).toEqual({ s: 'a\uFFFD\uFFFD' });
+    expect(page?.event(0)).toEqual({ s: 'a\uFFFD\uFFFD' });
+  });
+});
+
+describe('a page read lazily rejects exactly what JSON.parse rejects', () => {
+  it('any one byte changed: throws SyntaxError when JSON.parse does, else reads what it reads', () => {
+    const event = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+    // Bytes that matter to JSON's grammar, and any byte at all.
+    const replacement = fc.oneof(
+      fc.constantFrom(...'"\\{}[],:0123456789-+.eEtfnu \t\n\r\x00\x1f'.split('').map((c) => c.charCodeAt(0))),
+      fc.integer({ min: 0, max: 255 }),
+    );
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 5 }), fc.nat(), replacement, (data, at, byte) => {
+        const body = Buffer.from(JSON.stringify({ data, pagination: { nextCursor: 'c' } }));
+        body[at % body.length] = byte;
+        let expected: { data?: unknown; pagination?: unknown } | null;
+        try {
+          expected = JSON.parse(body.toString('utf8')) as typeof expected;
+        } catch {
+          expect(() => readEventsPageBytes(body)).toThrow(SyntaxError);
+          return;
+        }
+        const page = readEventsPageBytes(body);
+        if (!Array.isArray(expected?.data)) {
+          expect(page).toBeUndefined();
+          return;
+        }
+        const events = Array.from({ length: page?.length ?? 0 }, (_, i) => page?.event(i));
+        expect(events).toEqual(expected.data);
+        for (let i = 0; i < events.length; i++) {
+          expect(JSON.parse(Buffer.from(page?.json(i) ?? []).toString('utf8'))).toEqual(expected.data[i]);
+        }
+      }),
+      { numRuns: 3000 },
     );
   });
 });
