@@ -14,7 +14,7 @@ import { type Budgets, sleep } from './budgets.ts';
 import { callInto, DvClient } from './client.ts';
 import type { Connection } from './connection.ts';
 import { RunnerError } from './errors.ts';
-import { type EventsPage, PageBuffer, readEventsPageBytes } from './page.ts';
+import { type EventsPage, PageBuffer, peekNextCursor, readEventsPageBytes } from './page.ts';
 import { CANCEL_POLICY, GET_POLICY, INIT_POLICY } from './retry.ts';
 import { classifyState, progressOf, type StateClass } from './states.ts';
 
@@ -74,6 +74,13 @@ export interface RunSummary {
 }
 
 export interface RunHandle extends AsyncIterable<DvEvent> {
+  /**
+   * The events as JSON text instead of objects, each as UTF-8 bytes on one line: what writing them out needs,
+   * without parsing and serializing every event again. The bytes are the console's own where its page could be
+   * read as is (numbers keep every digit), otherwise the event serialized again. A view into the page being read:
+   * valid until the next one is asked for (copy it to keep it). A handle is read once, as objects or as JSON.
+   */
+  json(): AsyncIterable<Uint8Array>;
   /** Resolves when the run ends; rejects with a RunnerError. Reading the events drives the run. */
   readonly summary: Promise<RunSummary>;
   /** `progress` events: CustomEvent<RunProgress>. */
@@ -178,18 +185,26 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
   else options.signal?.addEventListener('abort', onUserAbort, { once: true });
 
   let iterated = false;
+  const once = (): void => {
+    if (iterated) throw new Error('a RunHandle can be iterated once');
+    iterated = true;
+  };
   const handle: RunHandle = {
     summary,
     progress: progressTarget,
     cancel: onUserAbort,
     [Symbol.asyncIterator](): AsyncIterator<DvEvent> {
-      if (iterated) throw new Error('a RunHandle can be iterated once');
-      iterated = true;
-      return generate();
+      once();
+      return generate((page, i) => page.event(i) as DvEvent);
+    },
+    json(): AsyncIterable<Uint8Array> {
+      once();
+      return { [Symbol.asyncIterator]: () => generate((page, i) => page.json(i)) };
     },
   };
 
-  async function* generate(): AsyncGenerator<DvEvent> {
+  /** The run, delivering each event as `read` takes it from its page. */
+  async function* generate<T>(read: (page: EventsPage, index: number) => T): AsyncGenerator<T> {
     const signal = controller.signal;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ownClient = options.client === undefined;
@@ -333,42 +348,58 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
 
           // 3. page; on a re-run, skip what was delivered and check continuity. The next page is fetched while
           // the consumer reads this one (one page ahead at most: backpressure still holds), so the server's
-          // work and ours overlap.
+          // work and ours overlap. It is asked for as soon as this page has arrived, with the cursor read from the
+          // end of its body, before the page is checked and read in full; if the full read finds another cursor,
+          // that request is dropped and the right one made.
           const skip = delivered;
           let index = 0;
           let emptyPages = 0;
           // Page bodies are read into buffers reused from page to page: the one being read out and the one being
           // prefetched. A buffer is back in `spare` once its page is read out, or its fetch failed.
-          const fetchPage = async (cursor: string | undefined): Promise<{ page: EventsPage; buffer: PageBuffer }> => {
-            const buffer = spare.pop() ?? new PageBuffer();
-            try {
-              await callInto(
-                c,
-                'events',
-                {
-                  method: 'GET',
-                  path: 'dv/events',
-                  query: { queryId, limit: pageSize, cursor },
-                  signal: pageSignal,
-                  policy: GET_POLICY,
-                  scoped,
-                },
-                buffer,
-              );
-            } catch (error) {
-              spare.push(buffer);
-              if (error instanceof RunnerError && error.code === 'S1QL_EXPIRED') throw new Rerun(error);
-              // A 400 on a cursor page: the cursor went stale.
-              if (error instanceof RunnerError && error.status === 400 && cursor !== undefined) {
-                throw new Rerun(
-                  new RunnerError('S1QL_EXPIRED', `the result cursor expired (${error.message})`, {
-                    cause: error,
-                    queryId,
-                  }),
+          interface Fetch {
+            readonly cursor: string | undefined;
+            readonly controller: AbortController;
+            readonly body: Promise<PageBuffer>;
+          }
+          const fetchPage = (cursor: string | undefined): Fetch => {
+            const controller = new AbortController();
+            const body = (async () => {
+              const buffer = spare.pop() ?? new PageBuffer();
+              try {
+                await callInto(
+                  c,
+                  'events',
+                  {
+                    method: 'GET',
+                    path: 'dv/events',
+                    query: { queryId, limit: pageSize, cursor },
+                    signal: AbortSignal.any([pageSignal, controller.signal]),
+                    policy: GET_POLICY,
+                    scoped,
+                  },
+                  buffer,
                 );
+              } catch (error) {
+                spare.push(buffer);
+                if (error instanceof RunnerError && error.code === 'S1QL_EXPIRED') throw new Rerun(error);
+                // A 400 on a cursor page: the cursor went stale.
+                if (error instanceof RunnerError && error.status === 400 && cursor !== undefined) {
+                  throw new Rerun(
+                    new RunnerError('S1QL_EXPIRED', `the result cursor expired (${error.message})`, {
+                      cause: error,
+                      queryId,
+                    }),
+                  );
+                }
+                throw error;
               }
-              throw error;
-            }
+              return buffer;
+            })();
+            // Its failure is handled when the consumer reaches it, or not at all when it is dropped.
+            body.catch(() => undefined);
+            return { cursor, controller, body };
+          };
+          const readPage = (buffer: PageBuffer): EventsPage => {
             let page: EventsPage | undefined;
             try {
               page = readEventsPageBytes(buffer.bytes);
@@ -382,14 +413,21 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
                 queryId,
               });
             }
-            return { page, buffer };
+            return page;
           };
+          /** Room under the limit for events on the page after this one, if this one holds `onPage`. */
+          const roomAfter = (onPage: number): boolean =>
+            delivered + Math.max(0, onPage - Math.max(0, skip - index)) < limit;
           pageController = new AbortController();
           const pageSignal = AbortSignal.any([signal, pageController.signal]);
-          let pending: ReturnType<typeof fetchPage> | undefined = fetchPage(undefined);
+          let pending: Fetch | undefined = fetchPage(undefined);
           paging: while (pending !== undefined) {
-            const { page, buffer } = await pending;
+            const buffer = await pending.body;
             pending = undefined;
+            // Ahead of the full read, only while even a full page leaves room under the limit.
+            const guess = peekNextCursor(buffer.bytes);
+            if (guess !== undefined && roomAfter(pageSize)) pending = fetchPage(guess);
+            const page = readPage(buffer);
             pages++;
             const pagination = page.pagination as { nextCursor?: unknown; totalItems?: unknown };
             const total = pagination.totalItems;
@@ -405,12 +443,15 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
               });
             }
             if (page.length > 0) emptyPages = 0;
-            // Prefetch only while the limit leaves room for more events.
-            if (more && delivered + Math.max(0, page.length - Math.max(0, skip - index)) < limit) {
-              pending = fetchPage(next as string);
-              // Its failure is handled when the consumer reaches it.
-              pending.catch(() => undefined);
+            if (pending !== undefined && (!more || pending.cursor !== next)) {
+              // Asked for with a cursor the full read does not confirm: dropped.
+              pending.controller.abort();
+              await pending.body.catch(() => undefined);
+              pending = undefined;
             }
+            // Prefetch only while the limit leaves room for more events.
+            if (more && pending === undefined && roomAfter(page.length)) pending = fetchPage(next as string);
+            let last = -1;
             for (let i = 0; i < page.length; i++) {
               if (index < skip) {
                 if (index === skip - 1 && eventKey(page.event(i) as DvEvent) !== lastKey) {
@@ -425,17 +466,20 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
                 continue;
               }
               if (delivered >= limit) break paging;
-              let event: DvEvent;
+              let event: T;
               try {
-                event = page.event(i) as DvEvent;
+                event = read(page, i);
               } catch (error) {
                 throw c.notJson({ method: 'GET', path: 'dv/events' }, error);
               }
               index++;
               delivered++;
-              lastKey = eventKey(event);
+              last = i;
               yield event;
             }
+            // The identity a re-run checks continuity against, taken once per page while its bytes are valid: a
+            // re-run starts only between pages.
+            if (last >= 0) lastKey = eventKey(page.event(last) as DvEvent);
             emit(100);
             // Read out: its buffer can take the page after next.
             spare.push(buffer);

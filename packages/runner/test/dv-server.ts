@@ -47,6 +47,8 @@ export interface ServerOptions {
   readonly slowMs?: number;
   /** Shuffle/alter the data on each new query (to test continuity checks). */
   readonly eventsForRun?: (run: number) => readonly Record<string, unknown>[];
+  /** The text of a dv/events body (default: JSON.stringify of `{ data, pagination }`). */
+  readonly eventsBody?: (data: readonly Record<string, unknown>[], pagination: Record<string, unknown>) => string;
   /** users/api-token-details expiresAt (default: a year from now). */
   readonly tokenExpiresAt?: string;
 }
@@ -223,7 +225,14 @@ export async function startDvServer(options: ServerOptions = {}): Promise<DvServ
       const page = q.events.slice(offset, offset + limit);
       const end = offset + page.length;
       const nextCursor = end < q.events.length ? Buffer.from(`${q.id}:${end}`).toString('base64') : null;
-      json(res, 200, { data: page, pagination: { nextCursor, totalItems: q.events.length } });
+      const pagination = { nextCursor, totalItems: q.events.length };
+      if (options.eventsBody !== undefined) {
+        const text = options.eventsBody(page, pagination);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+        return;
+      }
+      json(res, 200, { data: page, pagination });
       return;
     }
     if (endpoint === 'dv/cancel-query' && req.method === 'POST') {

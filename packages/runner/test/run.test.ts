@@ -43,6 +43,8 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 }
 
 const ids = (events: readonly Record<string, unknown>[]): unknown[] => events.map((e) => e.id);
+const parsed = (json: Uint8Array | string): Record<string, unknown> =>
+  JSON.parse(typeof json === 'string' ? json : Buffer.from(json).toString('utf8')) as Record<string, unknown>;
 
 /*
  * The runner against the emulator (every fault kind, limits, cancellation, the fast-check property) lives in
@@ -115,20 +117,62 @@ describe('runQuery against a loopback DV server (edge cases the emulator cannot 
     expect(error.message).toContain('after 4 attempts');
   });
 
-  it('fails with S1QL_EXPIRED when the re-run returns different events (never duplicates or loses)', async () => {
+  it.each(['objects', 'json'])(
+    'fails with S1QL_EXPIRED when the re-run returns different events (never duplicates or loses), read as %s',
+    async (mode) => {
+      const s = await server({
+        faults: [{ endpoint: 'dv/events', nth: 3, kind: 'expire' }],
+        eventsForRun: (run) => (run === 1 ? makeEvents(50) : makeEvents(50, 3)),
+      });
+      const handle = runQuery('SrcProcName = "x"', opts(s));
+      const seen: unknown[] = [];
+      const error = await failure(
+        (async () => {
+          if (mode === 'json') for await (const e of handle.json()) seen.push(parsed(e).id);
+          else for await (const e of handle) seen.push(e.id);
+        })(),
+      );
+      expect(error).toMatchObject({ code: 'S1QL_EXPIRED' });
+      expect(seen).toEqual(ids(makeEvents(20)));
+    },
+  );
+
+  it('json(): every event once, in order, as one line of its console text', async () => {
+    const events = makeEvents(95).map((e, i) => ({ ...e, big: i, text: 'line\nbreak "q" é' }));
     const s = await server({
-      faults: [{ endpoint: 'dv/events', nth: 3, kind: 'expire' }],
-      eventsForRun: (run) => (run === 1 ? makeEvents(50) : makeEvents(50, 3)),
+      events,
+      eventsBody: (data, pagination) =>
+        // Big integers as the console sends them, which JSON.parse would round.
+        JSON.stringify({ data, pagination }).replace(
+          /"big":(\d+)/g,
+          (_, n: string) => `"big":${2n ** 53n + 1n + BigInt(n)}`,
+        ),
     });
     const handle = runQuery('SrcProcName = "x"', opts(s));
-    const seen: unknown[] = [];
-    const error = await failure(
-      (async () => {
-        for await (const e of handle) seen.push(e.id);
-      })(),
-    );
-    expect(error).toMatchObject({ code: 'S1QL_EXPIRED' });
-    expect(seen).toEqual(ids(makeEvents(20)));
+    const lines: string[] = [];
+    for await (const bytes of handle.json()) lines.push(Buffer.from(bytes).toString('utf8'));
+    expect(lines.map((l) => parsed(l).id)).toEqual(ids(events));
+    for (const [i, line] of lines.entries()) {
+      expect(line).not.toContain('\n');
+      expect(line).toContain(`"big":${2n ** 53n + 1n + BigInt(i)}`);
+    }
+    expect(await handle.summary).toMatchObject({ delivered: 95, complete: true, reruns: 0 });
+    expect(() => handle[Symbol.asyncIterator]()).toThrow(/once/);
+  });
+
+  it('a next page asked for ahead with a cursor the full read does not confirm is dropped, not delivered', async () => {
+    // A last member whose key ends in `"pagination"`: read from the end of the body, it looks like the pagination.
+    const s = await server({
+      events: makeEvents(35),
+      eventsBody: (data, pagination) =>
+        `${JSON.stringify({ data, pagination }).slice(0, -1)},"x\\"pagination":{"nextCursor":"decoy"}}`,
+    });
+    const handle = runQuery('SrcProcName = "x"', opts(s));
+    expect(ids(await collect(handle))).toEqual(ids(makeEvents(35)));
+    // Had the decoy's answer (a 400) been taken, the run would have re-run the query.
+    expect(await handle.summary).toMatchObject({ delivered: 35, complete: true, reruns: 0 });
+    const pages = s.calls.filter((c) => c.endpoint === 'dv/events' && !c.url.includes('cursor=decoy'));
+    expect(pages).toHaveLength(4);
   });
 
   it('fails with S1QL_EXPIRED when the re-run is shorter than what was delivered', async () => {
