@@ -13,13 +13,70 @@ type Event = Readonly<Record<string, unknown>>;
 
 export interface EventWriter {
   write(event: Event): Promise<void>;
+  /**
+   * Writes an event given as its JSON text on one line, in UTF-8 (RunHandle.json()); the bytes are copied before
+   * this returns. Only the formats that write JSON text have it.
+   */
+  writeJson?(json: Uint8Array): Promise<void>;
   end(): Promise<void>;
   /** Writes out what is buffered without ending (after a failed run, so delivered events are not lost). */
   flush?(): Promise<void>;
 }
 
-async function put(out: Writable, text: string): Promise<void> {
+async function put(out: Writable, text: string | Uint8Array): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
+}
+
+const NEWLINE = Buffer.from('\n');
+const OPEN = Buffer.from('[\n');
+const COMMA = Buffer.from(',\n');
+const CLOSE = Buffer.from('\n]\n');
+const EMPTY = Buffer.from('[]\n');
+
+function utf8(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
+}
+
+/**
+ * Bytes gathered into ~128 KB writes: one Buffer and one syscall per batch, not per event. Each batch is a new
+ * Buffer, since the stream holds on to what it was given until it is written.
+ */
+class JsonBatch {
+  readonly #out: Writable;
+  #batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  #used = 0;
+
+  constructor(out: Writable) {
+    this.#out = out;
+  }
+
+  /** Appends the parts, in order, copying them. */
+  add(...parts: Uint8Array[]): Promise<void> {
+    let size = 0;
+    for (const part of parts) size += part.length;
+    let flushed: Promise<void> | undefined;
+    if (this.#used + size > this.#batch.length) {
+      flushed = this.flush();
+      if (size > BATCH_BYTES) {
+        // Larger than a batch: written on its own.
+        const whole = Buffer.concat(parts, size);
+        return flushed.then(() => put(this.#out, whole));
+      }
+    }
+    for (const part of parts) {
+      this.#batch.set(part, this.#used);
+      this.#used += part.length;
+    }
+    return flushed ?? Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    if (this.#used === 0) return Promise.resolve();
+    const full = this.#batch.subarray(0, this.#used);
+    this.#batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    this.#used = 0;
+    return put(this.#out, full);
+  }
 }
 
 function cell(value: unknown): string {
@@ -29,7 +86,7 @@ function cell(value: unknown): string {
 }
 
 const CSV_HEADER_EVENTS = 1000;
-const BATCH_CHARS = 64 * 1024;
+const BATCH_BYTES = 128 * 1024;
 const TABLE_COLUMNS = [
   'eventTime',
   'createdAt',
@@ -45,35 +102,32 @@ const TABLE_COLUMNS = [
 export function eventWriter(format: Format, out: Writable): EventWriter {
   switch (format) {
     case 'ndjson': {
-      // Lines are gathered into ~64 KB writes: one Buffer and one syscall per batch, not per event.
-      let batch = '';
+      const lines = new JsonBatch(out);
       return {
-        write: (e) => {
-          batch += `${JSON.stringify(e)}\n`;
-          if (batch.length < BATCH_CHARS) return Promise.resolve();
-          const text = batch;
-          batch = '';
-          return put(out, text);
-        },
-        end: async () => {
-          if (batch !== '') await put(out, batch);
-          batch = '';
-        },
-        flush: async () => {
-          if (batch !== '') await put(out, batch);
-          batch = '';
-        },
+        write: (e) => lines.add(utf8(JSON.stringify(e)), NEWLINE),
+        writeJson: (json) => lines.add(json, NEWLINE),
+        end: () => lines.flush(),
+        flush: () => lines.flush(),
       };
     }
     case 'json': {
+      // An array, one element per line.
+      const lines = new JsonBatch(out);
       let first = true;
+      const add = (json: Uint8Array): Promise<void> => {
+        const before = first ? OPEN : COMMA;
+        first = false;
+        return lines.add(before, json);
+      };
       return {
-        write: (e) => {
-          const text = `${first ? '[\n' : ',\n'}${JSON.stringify(e)}`;
+        write: (e) => add(utf8(JSON.stringify(e))),
+        writeJson: add,
+        end: async () => {
+          await lines.add(first ? EMPTY : CLOSE);
           first = false;
-          return put(out, text);
+          await lines.flush();
         },
-        end: () => put(out, first ? '[]\n' : '\n]\n'),
+        flush: () => lines.flush(),
       };
     }
     case 'csv': {

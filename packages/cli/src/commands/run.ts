@@ -45,7 +45,8 @@ export async function openOutput(
   io: Io,
 ): Promise<{ stream: Writable; close: () => Promise<void> }> {
   if (out === undefined) return { stream: io.stdout, close: async () => undefined };
-  const stream = createWriteStream(isAbsolute(out) ? out : join(io.cwd, out));
+  // A megabyte may wait for the disk before the writer waits: a batch per event-loop turn would stall the run.
+  const stream = createWriteStream(isAbsolute(out) ? out : join(io.cwd, out), { highWaterMark: 1024 * 1024 });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (e: NodeJS.ErrnoException) =>
@@ -100,7 +101,10 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
     let code: number = ExitCode.ok;
     try {
       const handle = runQuery(text, { ...options, client, signal: interrupt.signal, onProgress });
-      for await (const event of handle) await writer.write(event);
+      // JSON formats take each event's JSON text as the console sent it: nothing is parsed and serialized again.
+      const { writeJson } = writer;
+      if (writeJson !== undefined) for await (const json of handle.json()) await writeJson(json);
+      else for await (const event of handle) await writer.write(event);
       await writer.end();
       const summary = await handle.summary;
       bar?.stop();
