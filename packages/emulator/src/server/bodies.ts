@@ -2,11 +2,11 @@
 
 export interface Reply {
   readonly status: number;
-  /** A JSON value, the exact text of an HTML page, or JSON text already serialized (`serialized`). */
+  /** A JSON value, or the exact text of an HTML page. */
   readonly body: unknown;
   readonly html?: boolean;
-  /** `body` is JSON text, sent as is: pages of generated events are built as text, not as objects. */
-  readonly serialized?: boolean;
+  /** The body as bytes made while it is sent, instead of `body`: pages of generated events are streamed. */
+  readonly chunks?: Iterable<Uint8Array>;
   readonly headers?: Readonly<Record<string, string>>;
 }
 

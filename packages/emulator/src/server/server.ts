@@ -139,23 +139,48 @@ function stringSet(value: unknown): Set<string> | null | 'invalid' {
   return value.length === 0 ? null : new Set(value.map(String));
 }
 
+/** Bytes per chunk of a streamed dv/events body. */
+const CHUNK_BYTES = 64 * 1024;
+
 /**
- * A dv/events body built from the events' own JSON text: the same bytes as JSON.stringify of `{ data, pagination }`
- * without building the event objects. One join makes the body one flat string, so `send` measures and writes it
- * without first copying a rope of pieces into a new string.
+ * A dv/events body built from the events' own JSON text, in chunks of ~64 KB made as they are sent: the same bytes
+ * as JSON.stringify of `{ data, pagination }`, without building the event objects or the whole body first. The
+ * client receives the start of a page while its end is still being made, as from a console streaming its answer.
  */
-function eventsPageText(
+function* eventsPageChunks(
   jsonAt: (index: number) => string,
   indices: Uint32Array,
   pagination: { nextCursor: string | null; totalItems: number },
-): string {
-  const parts = ['{"data":['];
-  for (const [i, index] of indices.entries()) {
-    if (i > 0) parts.push(',');
-    parts.push(jsonAt(index));
+): Generator<Buffer> {
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = chunk.write('{"data":[', 0, 'latin1');
+  for (let i = 0; i <= indices.length; i++) {
+    const text =
+      i < indices.length
+        ? `${i > 0 ? ',' : ''}${jsonAt(indices[i] as number)}`
+        : `],"pagination":${JSON.stringify(pagination)}}`;
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (used + 3 * text.length > chunk.length) {
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 3 * text.length));
+      used = 0;
+    }
+    used += chunk.write(text, used, 'utf8');
   }
-  parts.push(`],"pagination":${JSON.stringify(pagination)}}`);
-  return parts.join('');
+  yield chunk.subarray(0, used);
+}
+
+/** Resolves when the response can take more, or is closed (a client gone mid-page must not leave it waiting). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
@@ -404,7 +429,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const pagination = { nextCursor, totalItems: indices.length };
     const page = indices.subarray(offset, end);
-    if (source.jsonAt) return { status: 200, body: eventsPageText(source.jsonAt, page, pagination), serialized: true };
+    if (source.jsonAt) return { status: 200, body: null, chunks: eventsPageChunks(source.jsonAt, page, pagination) };
     const data: DvEvent[] = [];
     for (const index of page) data.push(run.eventAt(index));
     return { status: 200, body: { data, pagination } };
@@ -438,16 +463,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
   }
 
-  function send(res: ServerResponse, reply: Reply): void {
-    const text = Buffer.from(reply.html || reply.serialized ? String(reply.body) : JSON.stringify(reply.body));
-    res.writeHead(reply.status, {
+  async function send(res: ServerResponse, reply: Reply): Promise<void> {
+    const headers = {
       'content-type': reply.html ? 'text/html' : 'application/json',
-      'content-length': text.length,
       'cache-control': 'no-store',
       server: 'nginx',
       ...reply.headers,
-    });
-    res.end(text);
+    };
+    if (reply.chunks === undefined) {
+      const bytes = Buffer.from(reply.html ? String(reply.body) : JSON.stringify(reply.body));
+      res.writeHead(reply.status, { ...headers, 'content-length': bytes.length });
+      res.end(bytes);
+      return;
+    }
+    // Chunked transfer: each chunk is sent as it is made, waiting while the client is behind.
+    res.writeHead(reply.status, headers);
+    for (const chunk of reply.chunks) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await drained(res);
+    }
+    res.end();
   }
 
   function record(entry: Omit<CallRecord, 'seq'>): void {
@@ -476,13 +511,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
     if (!r) {
       req.resume();
-      send(res, resourceNotFound());
+      await send(res, resourceNotFound());
       log(404, []);
       return;
     }
     if (method !== r.method) {
       req.resume();
-      send(res, methodNotAllowed());
+      await send(res, methodNotAllowed());
       log(405, []);
       return;
     }
@@ -542,7 +577,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       throw error;
     }
     if (!req.readableEnded) req.resume();
-    send(res, reply);
+    await send(res, reply);
     log(reply.status, injected.fired);
   }
 
