@@ -1,6 +1,7 @@
 /**
  * Property: under a random emulator fault schedule, a run delivers every event exactly once and in order, or fails
- * with a typed RunnerError after a prefix of them; never a short, duplicated or reordered result.
+ * with a typed RunnerError after a prefix of them; never a short, duplicated or reordered result, whether the events
+ * are read as objects or as JSON text.
  */
 import { isRunnerError, runQuery } from '@s1ql/runner';
 import fc from 'fast-check';
@@ -35,7 +36,8 @@ describe('runQuery under random emulator fault schedules', () => {
         fc.integer({ min: 100, max: 600 }),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         fc.array(fault, { minLength: 1, maxLength: 4 }),
-        async (events, seed, faults) => {
+        fc.boolean(),
+        async (events, seed, faults, asJson) => {
           const emu = await emulator({
             events,
             seed: seed % 1000,
@@ -48,7 +50,15 @@ describe('runQuery under random emulator fault schedules', () => {
           const seen: string[] = [];
           try {
             try {
-              for await (const e of runQuery(Q, runOptions(c, { pageSize: 7, maxReruns: 3 }))) seen.push(String(e.id));
+              const handle = runQuery(Q, runOptions(c, { pageSize: 7, maxReruns: 3 }));
+              // As objects, or as JSON text (one line each), the same run.
+              if (asJson) {
+                for await (const bytes of handle.json()) {
+                  const line = Buffer.from(bytes).toString('utf8');
+                  expect(line).not.toContain('\n');
+                  seen.push(String((JSON.parse(line) as { id: unknown }).id));
+                }
+              } else for await (const e of handle) seen.push(String(e.id));
             } catch (error) {
               expect(isRunnerError(error), String(error)).toBe(true);
               expect(seen).toEqual(expected.slice(0, seen.length));
