@@ -6,7 +6,8 @@
  *     0; no pre-generated data: 1M verbose events would be ~3.8 GB in memory). Events/s over the whole run (process
  *     start to exit) and the CLI's peak RSS (VmHWM from /proc), against two floors measured in the same run on the
  *     same pages, nothing written: fetch + JSON.parse (what a client that parses every event is held to), and the
- *     download alone (what the emulator and the loopback transfer allow on these two shared cores).
+ *     download alone (what the emulator and the loopback transfer allow on these two shared cores). The CLI's CPU
+ *     time (user + system, from /proc) per event says what the client alone costs, whatever the emulator's share.
  *     Goals: >= 100k events/s; peak RSS under 200 MB, and flat in the number of events (1M vs 100k within ~10%).
  * (b) 100 distinct queries on one token, two at a time as `sweep` runs them, under the emulator's real limits
  *     scaled down 60x (init-query 1/s, query-status 60/s; query time 2 s / 60): wall time as a ratio to the lower
@@ -61,6 +62,16 @@ async function emulatorProcess(n: number, scale: string): Promise<{ url: string;
   return { url, child };
 }
 
+/** CPU time (user + system) a live process has used, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 function peakRss(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -70,7 +81,7 @@ function peakRss(pid: number): number {
   }
 }
 
-async function cliRun(url: string, n: number, out: string): Promise<{ ms: number; rss: number }> {
+async function cliRun(url: string, n: number, out: string): Promise<{ ms: number; rss: number; cpu: number }> {
   const start = performance.now();
   const child = spawn(
     process.execPath,
@@ -78,14 +89,17 @@ async function cliRun(url: string, n: number, out: string): Promise<{ ms: number
     { env: { PATH: process.env.PATH ?? '', S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' }, stdio: 'ignore' },
   );
   let rss = 0;
+  // The last reading before exit: the process's final few ms are not counted.
+  let cpu = 0;
   const timer = setInterval(() => {
     rss = Math.max(rss, peakRss(child.pid ?? 0));
+    cpu = Math.max(cpu, cpuMs(child.pid ?? 0));
   }, 25);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
   const ms = performance.now() - start;
   if (code !== 0) throw new Error(`s1ql run exited ${code}`);
-  return { ms, rss };
+  return { ms, rss, cpu };
 }
 
 /** Lines of a file read as a stream (1M events is ~3.8 GB). */
@@ -174,7 +188,8 @@ async function streaming(): Promise<string[]> {
       rss.push(run.rss);
       rows.push(
         `| s1ql run, ndjson to a file, ${n.toLocaleString('en')} events (${mb.toFixed(0)} MB) | ` +
-          `${Math.round(n / (run.ms / 1000)).toLocaleString('en')} ev/s | ${(run.rss / 2 ** 20).toFixed(0)} MB peak RSS | ` +
+          `${Math.round(n / (run.ms / 1000)).toLocaleString('en')} ev/s; CLI CPU ${((run.cpu * 1000) / n).toFixed(1)} µs/event ` +
+          `(${Math.round(n / (run.cpu / 1000)).toLocaleString('en')} ev/s per core) | ${(run.rss / 2 ** 20).toFixed(0)} MB peak RSS | ` +
           `${Math.round(n / (floorMs / 1000)).toLocaleString('en')} ev/s (fetch + JSON.parse); ` +
           `${Math.round(n / (rawMs / 1000)).toLocaleString('en')} ev/s (download only) | ` +
           `${(floorMs / run.ms).toFixed(2)}x the JSON.parse floor's rate; ${(rawMs / run.ms).toFixed(2)}x the download's |`,

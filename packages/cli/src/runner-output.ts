@@ -37,13 +37,18 @@ function utf8(text: string): Uint8Array {
   return Buffer.from(text, 'utf8');
 }
 
+/** Spare batches kept for reuse, at most. */
+const SPARE_BATCHES = 16;
+
 /**
- * Bytes gathered into ~128 KB writes: one Buffer and one syscall per batch, not per event. Each batch is a new
- * Buffer, since the stream holds on to what it was given until it is written.
+ * Bytes gathered into ~128 KB writes: one Buffer and one syscall per batch, not per event. A batch is reused once
+ * the stream has written it (its callback), so gigabytes of output reuse a few buffers rather than allocating
+ * (and page-faulting in) a fresh one per batch.
  */
 class JsonBatch {
   readonly #out: Writable;
-  #batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  readonly #spare: Buffer<ArrayBuffer>[] = [];
+  #batch: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(BATCH_BYTES);
   #used = 0;
 
   constructor(out: Writable) {
@@ -72,10 +77,14 @@ class JsonBatch {
 
   flush(): Promise<void> {
     if (this.#used === 0) return Promise.resolve();
-    const full = this.#batch.subarray(0, this.#used);
-    this.#batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    const full = this.#batch;
+    const used = this.#used;
+    this.#batch = this.#spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
     this.#used = 0;
-    return put(this.#out, full);
+    const written = this.#out.write(full.subarray(0, used), (error) => {
+      if (!error && this.#spare.length < SPARE_BATCHES) this.#spare.push(full);
+    });
+    return written ? Promise.resolve() : once(this.#out, 'drain').then(() => undefined);
   }
 }
 
