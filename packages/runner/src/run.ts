@@ -454,8 +454,8 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
               });
             }
             if (page.length > 0) emptyPages = 0;
-            if (pending !== undefined && (!more || pending.cursor !== next)) {
-              // Asked for with a cursor the full read does not confirm: dropped.
+            if (pending !== undefined && (!more || pending.cursor !== next || !roomAfter(page.length))) {
+              // Asked for with a cursor the full read does not confirm, or past the limit after all: dropped.
               pending.controller.abort();
               await pending.body.catch(() => undefined);
               pending = undefined;
