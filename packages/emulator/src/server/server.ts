@@ -591,6 +591,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             errors: [{ code: 5000010, detail: 'emulator internal error', title: 'Internal server error' }],
           }),
         );
+      } else {
+        // Failed while streaming a body: cut the connection, so the client sees a broken answer, not a hang.
+        res.destroy();
       }
       process.emitWarning(`s1ql emulator: internal error: ${error instanceof Error ? error.message : String(error)}`);
     });
