@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 
 /**
- * A dv/events page read lazily: the body's bytes are scanned once for the spans of the `data` elements, and each
- * event is decoded and JSON.parse'd only when it is delivered.
+ * A dv/events page read lazily: the body's bytes are scanned once for the spans of the `data` elements (and checked
+ * as JSON.parse would check them), and each event is decoded and JSON.parse'd only when it is delivered, or handed
+ * out as its own bytes when JSON text is what the consumer wants (`json(i)`: no parse at all).
  *
  * Why: a verbose page is ~4 MB of JSON (1000 events x ~130 fields). Parsed whole, its ~1000 objects stay alive
  * while the consumer works through them, survive every young-generation GC meanwhile, and V8 answers that high
