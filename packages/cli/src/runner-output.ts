@@ -4,6 +4,7 @@
  * results (it buffers) and shows a few well-known columns.
  */
 import { once } from 'node:events';
+import { WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 
 export type Format = 'ndjson' | 'json' | 'csv' | 'table';
@@ -41,18 +42,21 @@ function utf8(text: string): Uint8Array {
 const SPARE_BATCHES = 16;
 
 /**
- * Bytes gathered into ~128 KB writes: one Buffer and one syscall per batch, not per event. A batch is reused once
- * the stream has written it (its callback), so gigabytes of output reuse a few buffers rather than allocating
- * (and page-faulting in) a fresh one per batch.
+ * Bytes gathered into ~128 KB writes: one Buffer and one syscall per batch, not per event. Into a file, a batch is
+ * reused once the stream has written it (its callback), so gigabytes of output reuse a few buffers rather than
+ * allocating (and page-faulting in) a fresh one per batch. Any other stream gets a fresh batch each time: a
+ * Writable may keep the chunks it was given after calling back.
  */
 class JsonBatch {
   readonly #out: Writable;
+  readonly #reuse: boolean;
   readonly #spare: Buffer<ArrayBuffer>[] = [];
   #batch: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(BATCH_BYTES);
   #used = 0;
 
   constructor(out: Writable) {
     this.#out = out;
+    this.#reuse = out instanceof WriteStream;
   }
 
   /** Appends the parts, in order, copying them. */
@@ -82,7 +86,7 @@ class JsonBatch {
     this.#batch = this.#spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
     this.#used = 0;
     const written = this.#out.write(full.subarray(0, used), (error) => {
-      if (!error && this.#spare.length < SPARE_BATCHES) this.#spare.push(full);
+      if (!error && this.#reuse && this.#spare.length < SPARE_BATCHES) this.#spare.push(full);
     });
     return written ? Promise.resolve() : once(this.#out, 'drain').then(() => undefined);
   }
