@@ -155,6 +155,8 @@ describe('faults from the emulator', () => {
     ['random 5xx on GETs', '5xx:events@20%,5xx:query-status@20%'],
     ['dropped connection on dv/events', 'drop:events@2'],
     ['dropped connection on query-status', 'drop:query-status@1'],
+    ['connection cut mid-page on dv/events', 'cut:events@2'],
+    ['connection cut mid-body on query-status', 'cut:query-status@1'],
   ])('recovers from %s', async (_name, faults) => {
     const { retries, emu } = await recovers(faults);
     expect(retries).toBeGreaterThanOrEqual(1);
@@ -185,8 +187,8 @@ describe('faults from the emulator', () => {
     expect(retries).toBe(0);
   });
 
-  it('never repeats an init-query that may have started (dropped, 500, slow past the timeout)', async () => {
-    for (const faults of ['drop:init-query@1', '500:init-query@1', 'slow:2s:init-query@1']) {
+  it('never repeats an init-query that may have started (dropped, cut, 500, slow past the timeout)', async () => {
+    for (const faults of ['drop:init-query@1', 'cut:init-query@1', '500:init-query@1', 'slow:2s:init-query@1']) {
       const emu = await emulator({ rateLimits: { scale: SCALE }, faults });
       const c = client(emu, SCALE, { headersTimeoutMs: 200 });
       try {

@@ -18,7 +18,9 @@ const when = fc.oneof(
 );
 const endpoint = fc.constantFrom('', ':init-query', ':query-status', ':events', ':cancel-query');
 const fault = fc.oneof(
-  fc.tuple(fc.constantFrom('429', '500', '502', '503', '504', '5xx', 'drop'), endpoint, when).map((p) => p.join('')),
+  fc
+    .tuple(fc.constantFrom('429', '500', '502', '503', '504', '5xx', 'drop', 'cut'), endpoint, when)
+    .map((p) => p.join('')),
   fc.tuple(fc.constantFrom('slow:60ms', 'slow:1500ms'), endpoint, when).map((p) => p.join('')),
   fc
     .tuple(fc.constantFrom('state:FAILED', 'state:TIMED_OUT', 'state:QUERY_EXPIRED', 'state:QUERY_CANCELLED'), when)

@@ -23,10 +23,23 @@ describe('parseFaults', () => {
       { kind: 'slow', ms: 2000, endpoint: 'events', when: { type: 'probability', p: 0.1 } },
       { kind: 'token', mode: 'expires', at: Date.parse('2026-12-01T00:00:00Z') },
     ]);
+    expect(parseFaults('cut:events@2,cut@20%')).toEqual([
+      { kind: 'cut', endpoint: 'events', when: { type: 'nth', from: 2, to: 2 } },
+      { kind: 'cut', endpoint: '*', when: { type: 'probability', p: 0.2 } },
+    ]);
   });
 
   it('rejects what it does not understand, naming the item', () => {
-    for (const bad of ['boom', 'status:200', 'status:429@0', 'slow:fast', 'state:DONE', 'token:maybe', 'drop@x']) {
+    for (const bad of [
+      'boom',
+      'status:200',
+      'status:429@0',
+      'slow:fast',
+      'state:DONE',
+      'token:maybe',
+      'drop@x',
+      'cut:2s',
+    ]) {
       expect(() => parseFaults(bad), bad).toThrow(FaultSpecError);
     }
     expect(() => parseFaults('state:DONE')).toThrow(/state:DONE/);

@@ -1,10 +1,18 @@
 import { writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '@s1ql/engine';
 import { parse } from '@s1ql/language';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createTelemetry, type EmulatorHandle, type EmulatorOptions, NGINX_429, startEmulator } from '../src/index.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createTelemetry,
+  type EmulatorHandle,
+  type EmulatorOptions,
+  NGINX_429,
+  startEmulator,
+  type Telemetry,
+} from '../src/index.ts';
 import { allEvents, call, END, FROM, initBody, initQuery, TO, TOKEN, waitDone } from './helpers.ts';
 
 let emu: EmulatorHandle | undefined;
@@ -19,6 +27,26 @@ async function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A GET read byte by byte as it arrives: whatever the body was before the connection ended, and whether it ended cleanly. */
+function rawGet(e: EmulatorHandle, path: string): Promise<{ status: number; body: string; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${e.url}/web/api/v2.1/${path}`, { headers: { authorization: `ApiToken ${TOKEN}` } }, (res) => {
+      const chunks: Buffer[] = [];
+      let ended = false;
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        ended = true;
+      });
+      res.on('close', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ended }),
+      );
+      res.on('error', () => undefined);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('endpoints and envelopes', () => {
   it('serves system/status and api-token-details', async () => {
@@ -325,6 +353,57 @@ describe('faults', () => {
     await expect(call(e, 'GET', `dv/events?queryId=${id}`)).rejects.toThrow();
     expect((await call(e, 'GET', `dv/events?queryId=${id}`)).status).toBe(200);
     expect(e.calls.find((c) => c.endpoint === 'events')?.status).toBe(0);
+  });
+
+  it('cut sends the status, the headers and half the body, then closes the connection', async () => {
+    const e = await start({ faults: 'cut:query-status@1,cut:events@1' });
+    const id = await initQuery(e, 'EventType = "Process Creation"');
+    await sleep(200); // finished (queryDurationMs 20): both status answers below are the same
+    // A body with a length: half of it arrives, then the connection ends short of content-length.
+    const status = await rawGet(e, `dv/query-status?queryId=${id}`);
+    expect(status.status).toBe(200);
+    const whole = (await call(e, 'GET', `dv/query-status?queryId=${id}`)).text;
+    expect(status.body).toBe(whole.slice(0, whole.length >> 1));
+    expect(status.ended).toBe(false);
+    // A streamed page: the first bytes of the same page, then no terminating chunk.
+    const page = await rawGet(e, `dv/events?queryId=${id}&limit=1000`);
+    expect(page.status).toBe(200);
+    const full = (await call(e, 'GET', `dv/events?queryId=${id}&limit=1000`)).text;
+    expect(page.body.length).toBeGreaterThan(1000);
+    expect(page.body.length).toBeLessThan(full.length);
+    expect(full.startsWith(page.body)).toBe(true);
+    expect(page.ended).toBe(false);
+    const cut = e.calls.filter((c) => c.faults.includes('cut'));
+    expect(cut.map((c) => [c.endpoint, c.status])).toEqual([
+      ['query-status', 200],
+      ['events', 200],
+    ]);
+  });
+
+  it('a failure while a page is streamed cuts the connection: a broken body, never a hang', async () => {
+    const base = createTelemetry({ seed: 3, count: 2000, endMs: END });
+    // The events' text fails part-way through the first page, after its first chunks have been sent.
+    const failing: Telemetry = Object.assign(Object.create(base) as Telemetry, {
+      jsonAt: (i: number) => {
+        if (i >= 200) throw new Error('event text failed');
+        return base.jsonAt(i);
+      },
+    });
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const e = await start({ telemetry: failing });
+      const id = await initQuery(e, 'EventType = "Process Creation" OR EventType != "Process Creation"');
+      await waitDone(e, id);
+      const page = await rawGet(e, `dv/events?queryId=${id}&limit=1000`);
+      expect(page.status).toBe(200);
+      expect(page.body.length).toBeGreaterThan(64 * 1024 - 1);
+      expect(page.ended).toBe(false);
+      expect(String(warnings.mock.calls[0]?.[0])).toContain('s1ql emulator: internal error: event text failed');
+      // The server is still up.
+      expect((await call(e, 'GET', 'system/status')).status).toBe(200);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 
   it('slow delays the response', async () => {

@@ -23,6 +23,7 @@ Faults (--faults SPEC): a comma-separated list of KIND[:ARG...][@WHEN].
   status:CODE[:ENDPOINT]   answer CODE (429 = nginx HTML page, 5xx = realistic bodies); also 429, 500, 502, 503, 504
   5xx[:ENDPOINT]           one of 500/502/503/504, drawn from the seeded RNG
   drop[:ENDPOINT]          close the connection before any response
+  cut[:ENDPOINT]           send the status, the headers and half the body, then close the connection
   slow:DURATION[:ENDPOINT] delay the response (500ms, 2s)
   state:STATE              the query ends in STATE: FAILED (with responseError), TIMED_OUT, QUERY_EXPIRED, ...
                            (WHEN counts accepted init-query calls)

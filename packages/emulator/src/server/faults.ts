@@ -28,6 +28,8 @@ export type Fault =
   | { readonly kind: 'status'; readonly status: number; readonly endpoint: EndpointId | '*'; readonly when: When }
   | { readonly kind: '5xx'; readonly endpoint: EndpointId | '*'; readonly when: When }
   | { readonly kind: 'drop'; readonly endpoint: EndpointId | '*'; readonly when: When }
+  /** The status, the headers and half the body are sent, then the connection is cut. */
+  | { readonly kind: 'cut'; readonly endpoint: EndpointId | '*'; readonly when: When }
   | { readonly kind: 'slow'; readonly ms: number; readonly endpoint: EndpointId | '*'; readonly when: When }
   /** Counted over accepted init-query calls: the Nth query ends in `state`. */
   | { readonly kind: 'state'; readonly state: FaultState; readonly when: When }
@@ -127,8 +129,9 @@ export function parseFaults(spec: string): Fault[] {
         faults.push({ kind: '5xx', endpoint, when });
         break;
       case 'drop':
-        need(0, 'drop[:ENDPOINT][@WHEN]');
-        faults.push({ kind: 'drop', endpoint, when });
+      case 'cut':
+        need(0, `${kind}[:ENDPOINT][@WHEN]`);
+        faults.push({ kind, endpoint, when });
         break;
       case 'slow':
         need(1, 'slow:DURATION[:ENDPOINT][@WHEN]');
@@ -161,7 +164,7 @@ export function parseFaults(spec: string): Fault[] {
         break;
       default:
         throw new FaultSpecError(
-          `${item}: unknown fault "${kind}" (status, 429, 5xx, drop, slow, state, expire-query, expire-cursor, token, retry-after)`,
+          `${item}: unknown fault "${kind}" (status, 429, 5xx, drop, cut, slow, state, expire-query, expire-cursor, token, retry-after)`,
         );
     }
   }
@@ -198,15 +201,17 @@ export class FaultPlan {
   forCall(endpoint: EndpointId): {
     slowMs: number;
     drop: boolean;
+    cut: boolean;
     status: number | null;
     fired: string[];
   } {
     let slowMs = 0;
     let drop = false;
+    let cut = false;
     let status: number | null = null;
     const fired: string[] = [];
     this.faults.forEach((f, i) => {
-      if (f.kind !== 'slow' && f.kind !== 'drop' && f.kind !== 'status' && f.kind !== '5xx') return;
+      if (f.kind !== 'slow' && f.kind !== 'drop' && f.kind !== 'cut' && f.kind !== 'status' && f.kind !== '5xx') return;
       if (f.endpoint !== '*' && f.endpoint !== endpoint) return;
       if (!this.#fires(i, f.when)) return;
       if (f.kind === 'slow') {
@@ -215,12 +220,15 @@ export class FaultPlan {
       } else if (f.kind === 'drop') {
         drop = true;
         fired.push('drop');
+      } else if (f.kind === 'cut') {
+        cut = true;
+        fired.push('cut');
       } else if (status === null) {
         status = f.kind === 'status' ? f.status : ([500, 502, 503, 504][(this.#rngs[i] as Rng).int(4)] as number);
         fired.push(`status:${status}`);
       }
     });
-    return { slowMs, drop, status, fired };
+    return { slowMs, drop, cut, status, fired };
   }
 
   /** The forced final state of a newly accepted query, if a `state` fault fires for it. */

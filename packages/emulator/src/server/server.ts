@@ -170,6 +170,16 @@ function* eventsPageChunks(
   yield chunk.subarray(0, used);
 }
 
+/** Writes `part` and, once it has reached the socket, cuts the connection: the client sees a body that stops short. */
+function cutAfter(res: ServerResponse, part: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    res.write(part, () => {
+      res.destroy();
+      resolve();
+    });
+  });
+}
+
 /** Resolves when the response can take more, or is closed (a client gone mid-page must not leave it waiting). */
 function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -463,7 +473,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
   }
 
-  async function send(res: ServerResponse, reply: Reply): Promise<void> {
+  /** Sends a reply; with `cut` (the fault), only its status, headers and the first half of its body, then the connection is cut. */
+  async function send(res: ServerResponse, reply: Reply, cut = false): Promise<void> {
     const headers = {
       'content-type': reply.html ? 'text/html' : 'application/json',
       'cache-control': 'no-store',
@@ -473,8 +484,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (reply.chunks === undefined) {
       const bytes = Buffer.from(reply.html ? String(reply.body) : JSON.stringify(reply.body));
       res.writeHead(reply.status, { ...headers, 'content-length': bytes.length });
+      if (cut) return cutAfter(res, bytes.subarray(0, bytes.length >> 1));
       res.end(bytes);
       return;
+    }
+    if (cut) {
+      // A streamed body's length is not known before it is made: half of its first chunk is sent.
+      res.writeHead(reply.status, headers);
+      const [first = new Uint8Array(0)] = reply.chunks;
+      return cutAfter(res, first.subarray(0, first.length >> 1));
     }
     // Chunked transfer: each chunk is sent as it is made, waiting while the client is behind.
     res.writeHead(reply.status, headers);
@@ -577,7 +595,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       throw error;
     }
     if (!req.readableEnded) req.resume();
-    await send(res, reply);
+    await send(res, reply, injected.cut);
     log(reply.status, injected.fired);
   }
 
