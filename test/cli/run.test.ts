@@ -126,6 +126,21 @@ describe('s1ql run against s1ql emulator', () => {
     expectNoToken(viaFile);
   }, 60_000);
 
+  it('a connection cut mid-page is retried: the output is whole and the summary counts the retry', async () => {
+    const url = await emulator('--rate-limits', 'off', '--faults', 'cut:events@2');
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const r = await s1ql(['run', '--last', '8d', '--limit', '1500', 'EventType = "Process Creation"'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const ids = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids).toHaveLength(1500);
+    expect(new Set(ids).size).toBe(1500);
+    expect(r.stderr).toMatch(/s1ql: 1500 events \(query q[0-9a-f]{32}, FINISHED, [\d.]+ s, 1 retry, 0 re-runs\)/);
+    expectNoToken(r);
+  }, 60_000);
+
   it('exit codes: 1 local syntax (no call), 2 no token, 3 wrong token, 4 failed query, 5 network', async () => {
     // A closed port: any call would be a network failure (5), so 1 proves nothing was sent.
     const syntax = await s1ql(['run', 'SrcProcName = = "x"'], { S1_HOST: 'http://127.0.0.1:1', S1_API_TOKEN: TOKEN });
@@ -203,6 +218,10 @@ describe('s1ql sweep against s1ql emulator', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain('"44d88612fea8a8f36de82e1278abb02f"');
     expect(lines[1]).toContain('"203.0.113.7"');
+    expect(r.stderr).toContain('s1ql: 2 queries for 2 IOCs (dry run: nothing sent)');
+    writeFileSync(join(dir, 'one.txt'), '203.0.113.7\n');
+    const one = await s1ql(['sweep', '--iocs', 'one.txt', '--dry-run'], {}, dir);
+    expect(one.stderr).toContain('s1ql: 1 query for 1 IOC (dry run: nothing sent)');
   });
 
   it('finds the planted IOCs and none of the absent ones', async () => {

@@ -82,3 +82,8 @@ export function formatDiagnostic(file: string, d: Pick<Diagnostic, 'range' | 'se
 export function writeLine(stream: Writable, line: string): void {
   stream.write(`${line}\n`);
 }
+
+/** `1 event`, `2 events`; `plural` for words that do not take an s (`retry`, `retries`). */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

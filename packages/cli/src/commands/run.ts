@@ -6,7 +6,7 @@ import { DvClient, type RunProgress, runQuery } from '@s1ql/runner';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { HUNT_EXTENSIONS, type Io, readInput, writeLine } from '../io.ts';
+import { counted, HUNT_EXTENSIONS, type Io, readInput, writeLine } from '../io.ts';
 import { eventWriter, FORMATS, type Format } from '../runner-output.ts';
 import {
   addRunOptions,
@@ -110,8 +110,9 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
       bar?.stop();
       writeLine(
         io.stderr,
-        `s1ql: ${summary.delivered} event${summary.delivered === 1 ? '' : 's'} (query ${summary.queryId}, ${summary.state}, ` +
-          `${(summary.elapsedMs / 1000).toFixed(1)} s, ${summary.retries} retries, ${summary.reruns} re-runs)`,
+        `s1ql: ${counted(summary.delivered, 'event')} (query ${summary.queryId}, ${summary.state}, ` +
+          `${(summary.elapsedMs / 1000).toFixed(1)} s, ${counted(summary.retries, 'retry', 'retries')}, ` +
+          `${counted(summary.reruns, 're-run')})`,
       );
       if (summary.truncated) {
         writeLine(

@@ -6,7 +6,7 @@ import { DvClient, planSweepQueries, sweep } from '@s1ql/runner';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { type Io, writeLine } from '../io.ts';
+import { counted, type Io, writeLine } from '../io.ts';
 import {
   addRunOptions,
   budgetsFor,
@@ -56,7 +56,10 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
     const inputCode = plan.invalid.length > 0 ? ExitCode.problems : ExitCode.ok;
     if (flags.dryRun) {
       for (const q of plan.queries) writeLine(io.stdout, q.text);
-      writeLine(io.stderr, `s1ql: ${plan.queries.length} queries for ${plan.iocs.length} IOCs (dry run: nothing sent)`);
+      writeLine(
+        io.stderr,
+        `s1ql: ${counted(plan.queries.length, 'query', 'queries')} for ${counted(plan.iocs.length, 'IOC')} (dry run: nothing sent)`,
+      );
       done(inputCode);
       return;
     }
@@ -93,7 +96,10 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
         writeLine(io.stdout, table.toString());
       }
       const found = result.hits.filter((h) => h.hits > 0).length;
-      writeLine(io.stderr, `s1ql: ${found} of ${result.hits.length} IOCs seen, ${result.queries.length} queries`);
+      writeLine(
+        io.stderr,
+        `s1ql: ${found} of ${counted(result.hits.length, 'IOC')} seen, ${counted(result.queries.length, 'query', 'queries')}`,
+      );
       if (result.truncated) {
         writeLine(
           io.stderr,
