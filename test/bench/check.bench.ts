@@ -1,6 +1,6 @@
 /**
  * `s1ql check` on generated libraries of 1k, 5k and 20k YAML hunts (the examples with varied values), timing the
- * whole process `node packages/cli/src/bin.ts check DIR --format json > /dev/null`. Floor, same run: a Node process
+ * whole process `node packages/cli/src/bin.js check DIR --format json > /dev/null`. Floor, same run: a Node process
  * that walks the same tree, reads every file and JSON.parses as many bytes. Goal: 5,000 hunts in under 2 s.
  * Each figure is the best of RUNS runs (default 3): the machine is shared, and the minimum is the least noisy
  * estimate of the work itself. "One thread" is the same check with S1QL_CHECK_WORKERS=0 (no worker threads), to
@@ -95,8 +95,8 @@ for (const size of sizes) {
     statSync(dir);
     const floor = timeProcess(['-e', floorScript, dir]);
     const { S1QL_CHECK_WORKERS: _, ...env } = process.env;
-    const check = timeProcess(['packages/cli/src/bin.ts', 'check', dir, '--format', 'json'], env);
-    const single = timeProcess(['packages/cli/src/bin.ts', 'check', dir, '--format', 'json'], {
+    const check = timeProcess(['packages/cli/src/bin.js', 'check', dir, '--format', 'json'], env);
+    const single = timeProcess(['packages/cli/src/bin.js', 'check', dir, '--format', 'json'], {
       ...env,
       S1QL_CHECK_WORKERS: '0',
     });

@@ -23,7 +23,7 @@ import { startEmulator } from '@s1ql/emulator';
 import { Budgets, createConnection, DvClient, runQuery } from '@s1ql/runner';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'packages/cli/src/bin.ts');
+const BIN = join(ROOT, 'packages/cli/src/bin.js');
 const SELF = fileURLToPath(import.meta.url);
 const TOKEN = 'bench-token';
 const END = Date.parse('2026-11-30T12:00:00.000Z');

@@ -9,7 +9,7 @@ const root = join(import.meta.dirname, '..', '..');
 const SENTINELLABS = '/work/shared/data/sentinellabs-s1ql-queries/Queries';
 
 function s1ql(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['packages/cli/src/bin.ts', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['packages/cli/src/bin.js', ...args], { cwd: root, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -173,7 +173,7 @@ describe('s1ql check over worker threads gives the same output as in one thread'
   /** With S1QL_CHECK_WORKERS=`workers`: 0 checks in one thread, N starts N workers beside it, whatever the size. */
   function checkWith(workers: number, args: string[]): { code: number | null; stdout: string; stderr: string } {
     const env = { ...process.env, S1QL_CHECK_WORKERS: String(workers) };
-    const r = spawnSync(process.execPath, ['packages/cli/src/bin.ts', 'check', ...args], {
+    const r = spawnSync(process.execPath, ['packages/cli/src/bin.js', 'check', ...args], {
       cwd: root,
       encoding: 'utf8',
       env,

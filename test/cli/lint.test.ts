@@ -14,7 +14,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 ) => Ajv;
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repo, 'packages/cli/src/bin.ts');
+const bin = join(repo, 'packages/cli/src/bin.js');
 
 function s1ql(args: readonly string[], options: { cwd?: string; input?: string } = {}) {
   const r = spawnSync(process.execPath, [bin, ...args], {

@@ -2,11 +2,27 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { ROOT, runCli } from './run-cli.ts';
 
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 's1ql-cli-'));
+});
+
+describe('s1ql', () => {
+  it('--version prints the version and exits 0; --help lists every command', async () => {
+    const { version } = JSON.parse(await readFile(join(ROOT, 'packages/cli/package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-V']) {
+      expect(await runCli([flag])).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['parse', 'fmt', 'start', 'check', 'lint', 'run', 'sweep', 'doctor', 'emulator']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+  });
 });
 
 describe('s1ql parse', () => {

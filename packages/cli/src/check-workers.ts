@@ -1,5 +1,5 @@
 /**
- * The worker threads of `s1ql check` (each runs check-worker.ts). Nothing here loads the checking code, so the
+ * The worker threads of `s1ql check` (each runs check-thread.ts). Nothing here loads the checking code, so the
  * command can start its workers before this thread loads it, and both load at once.
  */
 import { availableParallelism } from 'node:os';
@@ -60,7 +60,7 @@ export interface WorkerPool {
 }
 
 export function startWorkers(count: number, data: WorkerData): WorkerPool {
-  const url = new URL('./check-worker.ts', import.meta.url);
+  const url = new URL('./check-worker.js', import.meta.url);
   const workers = Array.from({ length: count }, () => new Worker(url, { workerData: data }));
   return {
     size: count,

@@ -1,5 +1,6 @@
 /** The `s1ql` command: wires the packages to the contract of design/CLI.md. */
 import { Command, CommanderError } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { ExitCode, UsageError } from './exit-codes.ts';
 import { type Io, writeLine } from './io.ts';
 
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = new Command('s1ql')
     .description('Parse, format, lint, check and run SentinelOne Deep Visibility (S1QL) hunts')
+    .version(packageJson.version, '-V, --version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -1,14 +1,13 @@
-/** A worker thread of `s1ql check` (see check-workers.ts): checks the batches of files it is sent, in turn. */
-import { enableCompileCache } from 'node:module';
+/**
+ * A worker thread of `s1ql check` (see check-workers.ts; started through check-worker.js): checks the batches of
+ * files it is sent, in turn.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
+import { checkFile, loadLintConfig } from './check-files.ts';
 import type { FileOutcome, WorkerData, WorkerRequest } from './check-workers.ts';
 
-// Before loading the checking code: see the same call in bin.ts (a worker has its own module loader).
-enableCompileCache();
-const { checkFile, loadLintConfig } = await import('./check-files.ts');
-
 const port = parentPort;
-if (!port) throw new Error('check-worker.ts runs as a worker thread');
+if (!port) throw new Error('check-thread.ts runs as a worker thread');
 const { cwd, configPath } = workerData as WorkerData;
 const lintConfig = loadLintConfig(configPath, cwd);
 
