@@ -25,10 +25,11 @@ const commands: readonly { readonly name: string; readonly load: () => Promise<R
 
 /**
  * The commands to register: just the one named first on the command line (what `s1ql <command> ...` dispatches
- * to, so nothing it does can depend on the others), and all of them otherwise (`s1ql --help`, `s1ql help run`,
- * a misspelt command, which must list them).
+ * to, so nothing it does can depend on the others), none for `--version`, and all of them otherwise (`s1ql --help`,
+ * `s1ql help run`, a misspelt command, which must list them).
  */
 async function commandsFor(argv: readonly string[]): Promise<Register[]> {
+  if (argv[0] === '--version' || argv[0] === '-V') return [];
   const named = commands.find((c) => c.name === argv[0]);
   return Promise.all((named ? [named] : commands).map((c) => c.load()));
 }
