@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PageBuffer, readEventsPage, readEventsPageBytes } from '../src/page.ts';
+import { PageBuffer, peekNextCursor, readEventsPage, readEventsPageBytes } from '../src/page.ts';
 
 function all(text: string): unknown[] | undefined {
   const page = readEventsPage(text);
@@ -124,6 +124,27 @@ describe('EventsPage.json(i): each event as one line of JSON', () => {
 });
 
 describe('a page read lazily rejects exactly what JSON.parse rejects', () => {
+  it('every byte value at every place of a long string (strings are scanned four bytes at a time)', () => {
+    const prefix = Buffer.from('{"data":[{"key":"');
+    for (let length = 1; length <= 13; length++) {
+      for (let at = 0; at < length; at++) {
+        for (let byte = 0; byte < 256; byte++) {
+          const value = Buffer.alloc(length, 'a');
+          value[at] = byte;
+          const body = Buffer.concat([prefix, value, Buffer.from('"}],"pagination":{}}')]);
+          let expected: unknown;
+          try {
+            expected = (JSON.parse(body.toString('utf8')) as { data: unknown[] }).data[0];
+          } catch {
+            expect(() => readEventsPageBytes(body), `${length}/${at}/${byte}`).toThrow(SyntaxError);
+            continue;
+          }
+          expect(readEventsPageBytes(body)?.event(0), `${length}/${at}/${byte}`).toEqual(expected);
+        }
+      }
+    }
+  });
+
   it('any one byte changed: throws SyntaxError when JSON.parse does, else reads what it reads', () => {
     const event = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
     // Bytes that matter to JSON's grammar, and any byte at all.
@@ -155,5 +176,35 @@ describe('a page read lazily rejects exactly what JSON.parse rejects', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('peekNextCursor (the next page asked for before this one is read)', () => {
+  it('reads the cursor at the end of a body, whatever was scanned before it', () => {
+    const event = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 4 }),
+        fc.option(fc.string({ unit: 'binary' })),
+        fc.array(event, { maxLength: 4 }),
+        (data, nextCursor, other) => {
+          const body = Buffer.from(JSON.stringify({ data, pagination: { nextCursor, totalItems: 9 } }));
+          const expected = typeof nextCursor === 'string' && nextCursor !== '' ? nextCursor : undefined;
+          expect(peekNextCursor(body)).toBe(expected);
+          // Another body scanned in between (the scanner keeps a view of the bytes it reads) changes nothing.
+          readEventsPageBytes(Buffer.from(JSON.stringify({ data: other, pagination: { nextCursor: 'x' } })));
+          expect(peekNextCursor(body)).toBe(expected);
+          expect(readEventsPageBytes(body)?.pagination).toEqual(JSON.parse(body.toString('utf8')).pagination);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives nothing when the body does not end with the pagination member, or is cut short', () => {
+    expect(peekNextCursor(Buffer.from('{"data":[],"pagination":{"nextCursor":null}}'))).toBeUndefined();
+    expect(peekNextCursor(Buffer.from('{"pagination":{"nextCursor":"abc="},"data":[]}'))).toBeUndefined();
+    expect(peekNextCursor(Buffer.from('{"data":[],"pagination":{"nextCursor":"abc="}'))).toBeUndefined();
+    expect(peekNextCursor(Buffer.from('{"data":[],"pagination":{"nextCursor":"abc="}} '))).toBe('abc=');
   });
 });
