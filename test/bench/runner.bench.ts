@@ -10,6 +10,8 @@
  *     time (user + system, from /proc) per event says what the client alone costs, whatever the emulator's share;
  *     the emulator's, what serving costs (both must fit on two cores for the rate to rise).
  *     Goals: >= 100k events/s; peak RSS under 200 MB, and flat in the number of events (1M vs 100k within ~10%).
+ * (c) The page check alone (`scan`): the validating scan `s1ql run` makes of every dv/events page, over five
+ *     generated pages of 1,000 verbose events, against decoding and JSON.parse of the same pages (best of 7 each).
  * (b) 100 distinct queries on one token, two at a time as `sweep` runs them, under the emulator's real limits
  *     scaled down 60x (init-query 1/s, query-status 60/s; query time 2 s / 60): wall time as a ratio to the lower
  *     bound those limits allow (99 init-query intervals, 99 s). Goal <= 1.1.
@@ -19,8 +21,8 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator } from '@s1ql/emulator';
-import { Budgets, createConnection, DvClient, runQuery } from '@s1ql/runner';
+import { createTelemetry, startEmulator } from '@s1ql/emulator';
+import { Budgets, createConnection, DvClient, readEventsPageBytes, runQuery } from '@s1ql/runner';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'packages/cli/src/bin.js');
@@ -162,12 +164,14 @@ async function floor(url: string, n: number, kind: 'parse' | 'raw'): Promise<num
 async function main(): Promise<void> {
   // `node runner.bench.ts stream` runs only the streaming cases (the sweep case takes ~100 s).
   const only = process.argv[2];
-  if (only !== undefined && only !== 'stream' && only !== 'sweep') {
-    throw new Error(`unknown case ${only}: give stream, sweep or nothing (both)`);
+  if (only !== undefined && only !== 'stream' && only !== 'sweep' && only !== 'scan') {
+    process.stderr.write(`runner.bench.ts: unknown case ${only}: give stream, sweep, scan or nothing (all)\n`);
+    process.exit(2);
   }
   const rows: string[] = [];
-  if (only !== 'sweep') rows.push(...(await streaming()));
-  if (only !== 'stream') rows.push(await sweepCase());
+  if (only === undefined || only === 'scan') rows.push(scanCase());
+  if (only === undefined || only === 'stream') rows.push(...(await streaming()));
+  if (only === undefined || only === 'sweep') rows.push(await sweepCase());
   process.stdout.write('| case | throughput / time | memory | floor / bound | ratio |\n|---|---|---|---|---|\n');
   process.stdout.write(`${rows.join('\n')}\n`);
 }
@@ -210,6 +214,40 @@ async function streaming(): Promise<string[]> {
   const [small = 0, large = 0] = rss;
   rows.push(`| peak RSS, 1M vs 100k events | | ${(large / small).toFixed(2)}x | | |`);
   return rows;
+}
+
+function scanCase(): string {
+  const telemetry = createTelemetry({ seed: 7, count: 5000, endMs: END });
+  const pages = Array.from({ length: 5 }, (_, p) => {
+    const events = Array.from({ length: 1000 }, (_, i) => telemetry.jsonAt(p * 1000 + i));
+    return Buffer.from(`{"data":[${events.join(',')}],"pagination":{"nextCursor":"YWJj","totalItems":5000}}`);
+  });
+  const bytes = pages.reduce((sum, page) => sum + page.length, 0);
+  const best = (run: () => void): number => {
+    let min = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < 7; r++) {
+      const start = performance.now();
+      run();
+      min = Math.min(min, performance.now() - start);
+    }
+    return min;
+  };
+  let events = 0;
+  const scanMs = best(() => {
+    events = 0;
+    for (const page of pages) events += readEventsPageBytes(page)?.length ?? 0;
+  });
+  if (events !== 5000) throw new Error(`the scan found ${events} events`);
+  const parseMs = best(() => {
+    for (const page of pages) JSON.parse(page.toString('utf8'));
+  });
+  const mbs = (ms: number) => (bytes / 2 ** 20 / (ms / 1000)).toFixed(0);
+  return (
+    `| page check (\`s1ql run\`), 5 pages of 1,000 verbose events (${(bytes / 2 ** 20).toFixed(1)} MB) | ` +
+    `${((scanMs * 1000) / 5000).toFixed(2)} µs/event, ${mbs(scanMs)} MB/s | | ` +
+    `decoding + JSON.parse of the same pages: ${((parseMs * 1000) / 5000).toFixed(2)} µs/event, ${mbs(parseMs)} MB/s | ` +
+    `${(parseMs / scanMs).toFixed(1)}x faster than JSON.parse |`
+  );
 }
 
 async function sweepCase(): Promise<string> {

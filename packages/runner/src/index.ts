@@ -6,6 +6,8 @@ export type { ResolveConnectionOptions } from './connection.ts';
 export { Connection, createConnection, isLoopback, normalizeHost, resolveConnection } from './connection.ts';
 export type { RunnerErrorCode, RunnerErrorOptions } from './errors.ts';
 export { exitCodeOf, isRunnerError, RunnerError } from './errors.ts';
+export type { EventsPage } from './page.ts';
+export { readEventsPageBytes } from './page.ts';
 export type { NetworkFailure, RetryPolicy } from './retry.ts';
 export {
   backoffDelay,
