@@ -151,6 +151,21 @@ describe('s1ql lint', () => {
     expect(JSON.parse(unused.stdout)[0].messages[0]).toMatchObject({ ruleId: 'unused-exclusion', severity: 1 });
   });
 
+  it('reads a YAML config and lints the query of a YAML hunt at its place in the file', () => {
+    const dir = tempDir({
+      's1ql.config.yml': 'rules:\n  bare-number: error\n',
+      'hunt.yml': `title: t\nquery: |\n  ${WARN}\n`,
+      'bad.yml': 'rules: [\n',
+    });
+    const r = s1ql(['lint', '--format', 'json', 'hunt.yml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const [message] = JSON.parse(r.stdout)[0].messages;
+    expect(message).toMatchObject({ ruleId: 'bare-number', severity: 2, line: 3 });
+    const bad = s1ql(['lint', '--config', 'bad.yml', 'hunt.yml'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('not valid YAML');
+  });
+
   it('exits 2 with the place of the mistake for an invalid config', () => {
     const dir = tempDir({
       'bad.json': JSON.stringify({ exclusions: [{ file: 'a.s1ql', rule: 'broad-query' }] }),

@@ -27,7 +27,7 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
       let problems = 0;
       for (const path of await expandPaths(inputs, io)) {
         const input = await readInput(path, io);
-        const source = querySource(input);
+        const source = await querySource(input);
         const { ast, diagnostics } = parseSource(source);
         const errors = diagnostics.filter((d) => d.severity === 'error');
         if (errors.length > 0) {

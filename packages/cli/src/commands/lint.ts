@@ -2,7 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, matchesGlob, relative } from 'node:path';
 import type { Fix, Range } from '@s1ql/language';
 import { parse } from '@s1ql/language';
-import { readYamlValue } from '@s1ql/library';
 import {
   applyFixes,
   ConfigError,
@@ -62,6 +61,7 @@ async function readConfig(options: LintOptions, io: Io): Promise<{ config: Resol
   const dir = join(full, '..');
   try {
     if (/\.ya?ml$/i.test(file)) {
+      const { readYamlValue } = await import('@s1ql/library');
       let value: unknown;
       try {
         value = readYamlValue(text);
@@ -139,7 +139,7 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
         // Overrides and exclusions name files relative to the configuration file.
         const rel = path === '-' ? '-' : relative(dir, full).split('\\').join('/');
         const fileConfig = resolveConfig(config.config, rel, { matchGlob: (p, g) => matchesGlob(p, g) });
-        let source = querySource(await readInput(path, io));
+        let source = await querySource(await readInput(path, io));
         if (options.fix) {
           const { output, dropped } = fixText(source.text, fileConfig);
           for (const { message, reason } of dropped) {
@@ -154,7 +154,7 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
             source = { ...source, text: output };
           } else if (output !== source.text) {
             await writeFile(full, source.replaceQuery ? source.replaceQuery(output) : output, 'utf8');
-            source = querySource(await readInput(path, io));
+            source = await querySource(await readInput(path, io));
           }
         }
         const { messages } = lintSource(source, fileConfig);

@@ -25,7 +25,7 @@ export function registerParse(program: Command, io: Io, done: (code: number) => 
       }
       let errors = 0;
       for (const path of await expandPaths(inputs, io)) {
-        const source = querySource(await readInput(path, io));
+        const source = await querySource(await readInput(path, io));
         const { ast, diagnostics } = parseSource(source);
         for (const d of diagnostics) {
           writeLine(io.stderr, formatDiagnostic(source.file, d));
