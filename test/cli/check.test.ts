@@ -4,12 +4,13 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN } from './run-cli.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const SENTINELLABS = '/work/shared/data/sentinellabs-s1ql-queries/Queries';
 
 function s1ql(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['packages/cli/src/bin.js', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -173,7 +174,7 @@ describe('s1ql check over worker threads gives the same output as in one thread'
   /** With S1QL_CHECK_WORKERS=`workers`: 0 checks in one thread, N starts N workers beside it, whatever the size. */
   function checkWith(workers: number, args: string[]): { code: number | null; stdout: string; stderr: string } {
     const env = { ...process.env, S1QL_CHECK_WORKERS: String(workers) };
-    const r = spawnSync(process.execPath, ['packages/cli/src/bin.js', 'check', ...args], {
+    const r = spawnSync(process.execPath, [BIN, 'check', ...args], {
       cwd: root,
       encoding: 'utf8',
       env,
