@@ -126,6 +126,43 @@ describe('s1ql run against s1ql emulator', () => {
     expectNoToken(viaFile);
   }, 60_000);
 
+  it('--site and --account repeat, and the server scopes the query to them', async () => {
+    const url = await emulator('--rate-limits', 'off');
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const all = Array.from({ length: EVENTS }, (_, i) => telemetry.eventAt(i) as Record<string, unknown>);
+    const sites = [...new Set(all.map((e) => String(e.siteId)))].sort();
+    expect(sites.length).toBeGreaterThanOrEqual(2);
+    const query = 'EventType = "Task Start"';
+    const idsOf = (stdout: string): string[] =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id)
+        .sort();
+    const expectedFor = (chosen: readonly string[]): string[] =>
+      all
+        .filter((e) => e.eventType === 'Task Start' && chosen.includes(String(e.siteId)))
+        .map((e) => String(e.id))
+        .sort();
+    const run = (...flags: string[]) => s1ql(['run', '--last', '8d', ...flags, query], env);
+    // Four queries at once (limits are off): one site; a second real site repeated with an unknown one, in both
+    // orders (both values are sent, so the real site's events come back); two accounts none of the events have.
+    const [one, two, three, none] = await Promise.all([
+      run('--site', sites[0]!),
+      run('--site', sites[1]!, '--site', '4242'),
+      run('--site', '4242', '--site', sites[1]!),
+      run('--account', '999', '--account', '998'),
+    ]);
+    for (const r of [one, two, three, none]) expect(r.code, r.stderr).toBe(0);
+    expect(idsOf(one.stdout)).toEqual(expectedFor([sites[0]!]));
+    const second = expectedFor([sites[1]!]);
+    expect(second.length).toBeGreaterThan(0);
+    expect(idsOf(two.stdout)).toEqual(second);
+    expect(idsOf(three.stdout)).toEqual(second);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/s1ql: 0 events/);
+  }, 60_000);
+
   it('a connection cut mid-page is retried: the output is whole and the summary counts the retry', async () => {
     const url = await emulator('--rate-limits', 'off', '--faults', 'cut:events@2');
     const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };

@@ -17,13 +17,13 @@ export interface RunFlags extends ConnectionFlags {
   readonly to?: string;
   readonly last?: string;
   readonly limit?: string;
-  readonly site: string[];
-  readonly account: string[];
+  readonly site?: string[];
+  readonly account?: string[];
   readonly timeout?: string;
 }
 
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** The flags `run` and `sweep` share (design/CLI.md "run options"). */
@@ -34,9 +34,9 @@ export function addRunOptions<T extends { option: (...args: never[]) => T }>(com
     .option('--to <iso>', 'window end, ISO-8601 (default: now)')
     .option('--last <duration>', 'window ending now: 24h, 7d, 10m... (default 24h)')
     .option('--limit <n>', 'events to ask for (default 20000)')
-    .option('--site <id>', 'a site id (repeatable)', collect, [])
-    .option('--account <id>', 'an account id (repeatable)', collect, [])
-    .option('--timeout <duration>', 'give up and cancel the query after this long (default 10m)', '10m');
+    .option('--site <id>', 'a site id (repeatable)', collect)
+    .option('--account <id>', 'an account id (repeatable)', collect)
+    .option('--timeout <duration>', 'give up and cancel the query after this long', '10m');
   return addConnectionOptions(command);
 }
 
@@ -91,8 +91,8 @@ export function runOptions(flags: RunFlags): ResolvedRunOptions {
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${flags.limit}: give a whole number >= 1`);
   }
   const out: ResolvedRunOptions = {
-    siteIds: flags.site,
-    accountIds: flags.account,
+    siteIds: flags.site ?? [],
+    accountIds: flags.account ?? [],
     timeoutMs: duration(flags.timeout ?? '10m', '--timeout'),
     ...(flags.from === undefined ? {} : { from: flags.from }),
     ...(flags.to === undefined ? {} : { to: flags.to }),
