@@ -20,7 +20,7 @@ if (!stage('typecheck', bin('tsc'), ['-b'])) {
   console.log('\nTests: 0 passed, 1 failed (type check failed)');
   process.exit(1);
 }
-if (!stage('lint', bin('biome'), ['check', '.'])) {
+if (!stage('lint', bin('biome'), ['check', '--error-on-warnings', '.'])) {
   console.log('\nTests: 0 passed, 1 failed (lint failed)');
   process.exit(1);
 }
