@@ -76,6 +76,15 @@ function chainOperands(e: Expr & { kind: 'And' | 'Or' }): Expr[] {
   return e.operands.flatMap((o) => (o.kind === e.kind ? chainOperands(o as typeof e) : [o]));
 }
 
+/** Where the first clause of `e` (its leftmost predicate, with its parentheses) ends. */
+function firstClauseEnd(e: Expr): number {
+  let x = e;
+  while (x.kind === 'And' || x.kind === 'Or' || x.kind === 'Not') {
+    x = x.kind === 'Not' ? x.operand : (x.operands[0] as Expr);
+  }
+  return (x.parenthesized ?? x.range).end.offset;
+}
+
 function needsParens(child: Expr, parent: 'And' | 'Or' | 'Not'): boolean {
   if (child.kind !== 'And' && child.kind !== 'Or') return false;
   return parent === 'Not' || child.kind !== parent;
@@ -112,9 +121,15 @@ class Layout {
     this.unit = unit;
   }
 
-  /** Writes `e` starting with `prefix` at `depth`; `comments` go on their own lines before the clause they precede. */
+  /**
+   * Writes `e` starting with `prefix` at `depth`. `comments` are the ones inside `e`, in order: a comment runs to the
+   * end of its line, so each goes on its own line before the clause it sits in or precedes (after the last one when
+   * it follows every clause of a group). None is ever dropped. Comments in or before the first clause of `e` go
+   * before `e` as a whole, so they do not break it: printing the output again gives the same text.
+   */
   expr(e: Expr, depth: number, prefix: string, parent: 'And' | 'Or' | 'Not' | null, comments: Comment[] = []): void {
     const pad = this.unit.repeat(depth);
+    this.comments(comments, firstClauseEnd(e), depth);
     const parens = parent !== null && needsParens(e, parent);
     const one = parens ? `(${flat(e)})` : flat(e);
     if (comments.length === 0 && pad.length + prefix.length + one.length <= this.width) {
@@ -125,22 +140,21 @@ class Layout {
       const inner = parens ? depth + 1 : depth;
       if (parens) this.lines.push(`${pad}${prefix}(`);
       const word = e.kind === 'And' ? 'AND ' : 'OR ';
-      const operands = chainOperands(e);
-      operands.forEach((o, i) => {
-        const start = (o.parenthesized ?? o.range).start.offset;
-        while (comments.length > 0 && (comments[0] as Comment).range.start.offset < start) {
-          this.lines.push(`${this.unit.repeat(inner)}--${(comments.shift() as Comment).text}`);
-        }
-        this.expr(o, inner, i === 0 ? (parens ? '' : prefix) : word, e.kind);
+      chainOperands(e).forEach((o, i) => {
+        const { start, end } = o.parenthesized ?? o.range;
+        this.comments(comments, start.offset, inner);
+        this.expr(o, inner, i === 0 ? (parens ? '' : prefix) : word, e.kind, takeBefore(comments, end.offset));
       });
+      this.comments(comments, Number.POSITIVE_INFINITY, inner);
       if (parens) this.lines.push(`${pad})`);
       return;
     }
     if (e.kind === 'Not') {
-      this.expr(e.operand, depth, `${prefix}NOT `, 'Not');
+      this.expr(e.operand, depth, `${prefix}NOT `, 'Not', comments);
       return;
     }
-    if (e.kind === 'Predicate' && e.operand?.kind === 'List') {
+    this.comments(comments, Number.POSITIVE_INFINITY, depth);
+    if (e.kind === 'Predicate' && e.operand?.kind === 'List' && pad.length + prefix.length + one.length > this.width) {
       this.lines.push(`${pad}${prefix}${predicateHead(e)} (`);
       const items = e.operand.items.map(printValue);
       items.forEach((item, i) => {
@@ -151,6 +165,18 @@ class Layout {
     }
     this.lines.push(pad + prefix + one);
   }
+
+  /** Writes, each on its own line at `depth`, the leading `comments` that start before `offset`. */
+  comments(comments: Comment[], offset: number, depth: number): void {
+    for (const c of takeBefore(comments, offset)) this.lines.push(`${this.unit.repeat(depth)}--${c.text}`);
+  }
+}
+
+/** Removes and returns the leading `comments` (in text order) that start before `offset`. */
+function takeBefore(comments: Comment[], offset: number): Comment[] {
+  let n = 0;
+  while (n < comments.length && (comments[n] as Comment).range.start.offset < offset) n++;
+  return comments.splice(0, n);
 }
 
 /** Canonical text of a query (with its `--` comments) or of an expression. Ends without a newline. */
@@ -162,15 +188,12 @@ export function print(node: Query | Expr, options: PrintOptions = {}): string {
   }
   const comments = [...node.comments];
   const expr = node.expr;
-  const firstOffset = expr ? (expr.parenthesized ?? expr.range).start.offset : Number.POSITIVE_INFINITY;
-  while (comments.length > 0 && (comments[0] as Comment).range.start.offset < firstOffset) {
-    layout.lines.push(`--${(comments.shift() as Comment).text}`);
+  if (expr) {
+    const { start, end } = expr.parenthesized ?? expr.range;
+    layout.comments(comments, start.offset, 0);
+    layout.expr(expr, 0, '', null, takeBefore(comments, end.offset));
   }
-  const endOffset = expr ? (expr.parenthesized ?? expr.range).end.offset : 0;
-  const trailing = comments.filter((c) => c.range.start.offset >= endOffset);
-  const inside = comments.filter((c) => c.range.start.offset < endOffset);
-  if (expr) layout.expr(expr, 0, '', null, inside);
-  for (const c of trailing) layout.lines.push(`--${c.text}`);
+  layout.comments(comments, Number.POSITIVE_INFINITY, 0);
   return layout.lines.join('\n');
 }
 

@@ -59,6 +59,21 @@ describe('print', () => {
     expect(fmt('A = "1" -- end')).toBe('A = "1"\n-- end');
   });
 
+  it('never drops a comment inside a clause or a group, and prints its output again unchanged', () => {
+    const cases: [string, string][] = [
+      ['SrcProcName In -- c\nContains ("a")', '-- c\nSrcProcName In Contains ("a")'],
+      ['A = "1" AND (B = "2" -- c\n OR C = "3")', 'A = "1"\nAND (\n  B = "2"\n  -- c\n  OR C = "3"\n)'],
+      ['(A = "1" OR B = "2" -- c\n) AND C = "3"', '(\n  A = "1"\n  OR B = "2"\n  -- c\n)\nAND C = "3"'],
+      ['NOT -- n\n A = "1"', '-- n\nNOT A = "1"'],
+      ['A In ("x", -- mid\n "y") AND B = "2"', '-- mid\nA In ("x", "y") AND B = "2"'],
+      ['A = "1" AND B Between 1 -- b\n And 2', 'A = "1"\n-- b\nAND B Between "1" And "2"'],
+    ];
+    for (const [input, expected] of cases) {
+      expect(fmt(input)).toBe(expected);
+      expect(fmt(expected)).toBe(expected);
+    }
+  });
+
   it('is idempotent', () => {
     const once = fmt('a = "1" or (b = 2 and c In ("x")) -- c\n and not d exists', 30);
     expect(fmt(once, 30)).toBe(once);

@@ -209,6 +209,47 @@ describe('print and parse', () => {
     );
   });
 
+  it('fmt keeps every -- comment, wherever it sits between tokens, and stays idempotent', () => {
+    const valid = corpus.filter((q) => !parse(q).diagnostics.some((d) => d.severity === 'error'));
+    // Token boundaries outside strings: where a comment may go without changing the query.
+    const gaps = (q: string): number[] => {
+      const out: number[] = [];
+      let inString = false;
+      for (let i = 0; i < q.length; i++) {
+        const c = q[i];
+        if (c === '"' && (i === 0 || q[i - 1] !== '\\')) inString = !inString;
+        else if (!inString && /\s/.test(c as string)) out.push(i);
+      }
+      return out;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: valid.length - 1 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 20, max: 120 }),
+        (which, picks, width) => {
+          const query = valid[which] as string;
+          const at = gaps(query);
+          fc.pre(at.length > 0);
+          const positions = [...new Set(picks.map((p) => at[p % at.length] as number))].sort((a, b) => b - a);
+          let text = query;
+          positions.forEach((pos, i) => {
+            text = `${text.slice(0, pos)} --c${i}\n${text.slice(pos)}`;
+          });
+          const before = parse(text);
+          fc.pre(canonicalKey(before.ast.expr) === canonicalKey(parse(query).ast.expr));
+          const once = print(before.ast, { width });
+          const after = parse(once);
+          expect(after.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+          expect(canonicalKey(after.ast.expr)).toBe(canonicalKey(before.ast.expr));
+          expect(after.ast.comments.map((c) => c.text).sort()).toEqual(before.ast.comments.map((c) => c.text).sort());
+          expect(print(after.ast, { width })).toBe(once);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
   it('fmt is idempotent and meaning-preserving on every valid corpus query', () => {
     let checked = 0;
     for (const query of corpus) {
