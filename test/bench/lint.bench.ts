@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from '@s1ql/language';
 import { lint, resolveConfig } from '@s1ql/lint';
 
-const rows = readFileSync('/work/shared/data/s1ql-corpus.jsonl', 'utf8')
+const rows = readFileSync(new URL('../../../shared/data/s1ql-corpus.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as { query: string; dialect: string })

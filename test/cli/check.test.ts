@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BIN } from './run-cli.ts';
 
 const root = join(import.meta.dirname, '..', '..');
-const SENTINELLABS = '/work/shared/data/sentinellabs-s1ql-queries/Queries';
+const SENTINELLABS = join(root, '..', 'shared', 'data', 'sentinellabs-s1ql-queries', 'Queries');
 
 function s1ql(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8' });
@@ -32,6 +32,12 @@ describe('s1ql check', () => {
     expect(findings(r.stdout)).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/hunts checked: 0 errors, 0 warnings; hunt tests: \d+ run, 0 failed, 0 hunts not run/);
+  });
+
+  it('a folder named twice is checked once: no hunt is its own duplicate', () => {
+    const once = s1ql('check', '--format', 'json', 'examples/hunts');
+    const twice = s1ql('check', '--format', 'json', 'examples/hunts', './examples/hunts/', 'examples/hunts/../hunts');
+    expect(twice).toEqual(once);
   });
 
   it("SentinelLabs' Queries folder checks as it is with no errors; its open parenthesis is a warning in the YAML file", () => {

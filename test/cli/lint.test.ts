@@ -88,7 +88,9 @@ describe('s1ql lint', () => {
       $schema: _draft,
       id,
       ...schema
-    } = JSON.parse(readFileSync('/work/shared/data/sarif/sarif-schema-2.1.0.json', 'utf8'));
+    } = JSON.parse(
+      readFileSync(new URL('../../../shared/data/sarif/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
+    );
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile({ ...schema, $id: id });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -113,5 +113,70 @@ describe('s1ql fmt', () => {
 
   it('--check with --write is a usage error', async () => {
     expect((await runCli(['fmt', '--check', '--write', '-'])).code).toBe(2);
+  });
+});
+
+describe('inputs: files, directories, links and encodings', () => {
+  it('reads a file named twice, or reached twice through a directory or a link, once', async () => {
+    await mkdir(join(dir, 'lib'));
+    await writeFile(join(dir, 'lib', 'a.s1ql'), 'A == "1"');
+    await symlink(join(dir, 'lib'), join(dir, 'again'));
+    const r = await runCli(['parse', 'lib', 'again', 'lib/a.s1ql', './lib/'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['lib/a.s1ql:1:3: error P209 S1QL 1.0 compares with a single `=`.']);
+  });
+
+  it('follows links to hunts and folders; a broken link to a hunt cannot be read (exit 2)', async () => {
+    await mkdir(join(dir, 'real'));
+    await mkdir(join(dir, 'lib'));
+    await writeFile(join(dir, 'real', 'b.s1ql'), 'B == "1"');
+    await writeFile(join(dir, 'c.s1ql'), 'C == "1"');
+    await symlink(join(dir, 'real'), join(dir, 'lib', 'folder'));
+    await symlink(join(dir, 'c.s1ql'), join(dir, 'lib', 'c.s1ql'));
+    const r = await runCli(['parse', 'lib'], { cwd: dir });
+    expect(r.stderr).toContain('lib/c.s1ql:1:3: error P209');
+    expect(r.stderr).toContain('lib/folder/b.s1ql:1:3: error P209');
+    await symlink(join(dir, 'gone.s1ql'), join(dir, 'lib', 'd.s1ql'));
+    const broken = await runCli(['parse', 'lib'], { cwd: dir });
+    expect(broken).toMatchObject({ code: 2, stdout: '' });
+    expect(broken.stderr.trim()).toBe('s1ql: cannot read lib/d.s1ql: no such file or directory');
+  });
+
+  it('a directory with no hunt in it is a usage error (exit 2), for every command that reads files', async () => {
+    await mkdir(join(dir, 'empty'));
+    await writeFile(join(dir, 'empty', 'notes.txt'), 'not a hunt');
+    for (const command of ['parse', 'fmt', 'lint', 'check']) {
+      const r = await runCli([command, 'empty'], { cwd: dir });
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain('empty: no .s1ql, .yml, .yaml files in this directory');
+    }
+  });
+
+  it('a byte order mark is not a column: positions as editors count them, and --write keeps the mark', async () => {
+    const bom = '\ufeff';
+    await writeFile(join(dir, 'a.s1ql'), `${bom}SrcProcName == "a"\n`);
+    const parsed = await runCli(['parse', 'a.s1ql'], { cwd: dir });
+    expect(parsed.stderr).toContain('a.s1ql:1:13: error P209');
+    await writeFile(join(dir, 'b.s1ql'), `${bom}srcprocname = "a"\n`);
+    expect((await runCli(['fmt', '--write', 'b.s1ql'], { cwd: dir })).code).toBe(0);
+    expect(await readFile(join(dir, 'b.s1ql'), 'utf8')).toBe(`${bom}SrcProcName = "a"\n`);
+    expect(await runCli(['fmt', '--check', 'b.s1ql'], { cwd: dir })).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('CRLF files stay CRLF: a canonical one passes --check, --write keeps the line ends', async () => {
+    await writeFile(join(dir, 'ok.s1ql'), 'SrcProcName = "a"\r\n');
+    expect(await runCli(['fmt', '--check', 'ok.s1ql'], { cwd: dir })).toMatchObject({ code: 0, stderr: '' });
+    await writeFile(join(dir, 'long.s1ql'), '-- label\r\nsrcprocname = "a"\r\nand tgtprocname = "b"\r\n');
+    expect((await runCli(['fmt', '--write', 'long.s1ql'], { cwd: dir })).code).toBe(0);
+    expect(await readFile(join(dir, 'long.s1ql'), 'utf8')).toBe(
+      '-- label\r\nSrcProcName = "a" AND TgtProcName = "b"\r\n',
+    );
+  });
+
+  it('bytes that are not UTF-8 are refused (exit 2), not read as replacement characters', async () => {
+    await writeFile(join(dir, 'bad.s1ql'), Buffer.from([0x41, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22]));
+    const r = await runCli(['parse', 'bad.s1ql'], { cwd: dir });
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr.trim()).toBe('s1ql: cannot read bad.s1ql: not valid UTF-8');
   });
 });

@@ -9,6 +9,7 @@ import { checkHunt, type HuntCheck, readHunt, readYamlValue } from '@s1ql/librar
 import { ConfigError, loadConfig, type ResolvedConfig, resolveConfig, validateConfig } from '@s1ql/lint';
 import type { FileOutcome, WorkerPool, WorkerRequest } from './check-workers.ts';
 import { UsageError } from './exit-codes.ts';
+import { decodeText, readError } from './io.ts';
 
 export type LintConfigFor = (fileName: string) => ResolvedConfig;
 
@@ -55,9 +56,9 @@ export function checkFile(
 ): FileOutcome {
   let text: string;
   try {
-    text = readFileSync(isAbsolute(path) ? path : join(cwd, path), 'utf8');
+    text = decodeText(readFileSync(isAbsolute(path) ? path : join(cwd, path))).text;
   } catch (error) {
-    return { index, error: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
+    return { index, error: readError(error) };
   }
   return { index, check: checkHunt(readHunt(text, path), lintConfig ? { lintConfig } : {}), text };
 }

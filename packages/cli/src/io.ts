@@ -1,6 +1,6 @@
 /** Inputs and outputs shared by the commands: files, directories, standard input, and diagnostic lines. */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Diagnostic } from '@s1ql/language';
 import { UsageError } from './exit-codes.ts';
@@ -20,57 +20,155 @@ export function processIo(): Io {
 export interface Input {
   /** As the user named it (`-` for standard input); used in every message. */
   readonly path: string;
+  /** The text, without a leading byte order mark: positions are counted as editors count them. */
   readonly text: string;
+  /** Whether the file started with a byte order mark (kept when the file is rewritten). */
+  readonly bom: boolean;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** A file's text: strict UTF-8 (a bad byte is an error, never a silent U+FFFD), a leading BOM set aside. */
+export function decodeText(bytes: Uint8Array): { text: string; bom: boolean } {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new Error('not valid UTF-8');
+  }
+  return text.charCodeAt(0) === 0xfeff ? { text: text.slice(1), bom: true } : { text, bom: false };
+}
+
+/** The bytes to write back for `text`, the new content of `input`: its byte order mark, if it had one, kept. */
+export function encodeText(text: string, input: Pick<Input, 'bom'>): string {
+  return input.bom ? `\ufeff${text}` : text;
 }
 
 export const HUNT_EXTENSIONS: readonly string[] = ['.s1ql', '.yml', '.yaml'];
 
-async function readStdin(stdin: Readable): Promise<string> {
+async function readStdin(stdin: Readable): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(path, out);
-    else if (entry.isFile() && HUNT_EXTENSIONS.some((ext) => entry.name.toLowerCase().endsWith(ext))) out.push(path);
+function isHuntFile(name: string): boolean {
+  const lower = name.toLowerCase();
+  return HUNT_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+/** Why a path cannot be read, in words rather than an errno code. */
+export function readError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
+  return error instanceof Error && code === undefined ? error.message : (code ?? 'unreadable');
+}
+
+class PathWalk {
+  readonly out: string[] = [];
+  /** Real paths of the files listed: a file named twice (or reached twice) is read once. */
+  readonly #seen = new Set<string>();
+  /** Real paths of the directories walked, with the number of hunt files under each (0 while walking it). */
+  readonly #dirs = new Map<string, number>();
+  readonly #cwd: string;
+  constructor(cwd: string) {
+    this.#cwd = cwd;
+  }
+
+  #resolve(path: string): string {
+    return isAbsolute(path) ? path : join(this.#cwd, path);
+  }
+
+  /** Adds `path` (as the user will see it) unless its real path was already added. */
+  async file(path: string): Promise<void> {
+    const real = await realpath(this.#resolve(path));
+    if (this.#seen.has(real)) return;
+    this.#seen.add(real);
+    this.out.push(path);
+  }
+
+  /**
+   * Hunt files under `dir`, recursively, sorted by name; symbolic links are followed (each target once). Returns
+   * how many hunt files are under it, including those already listed.
+   */
+  async dir(dir: string): Promise<number> {
+    const real = await realpath(this.#resolve(dir));
+    const known = this.#dirs.get(real);
+    if (known !== undefined) return known;
+    this.#dirs.set(real, 0);
+    let found = 0;
+    const entries = await readdir(real, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        let target: Awaited<ReturnType<typeof stat>> | undefined;
+        try {
+          target = await stat(this.#resolve(path));
+        } catch (error) {
+          // A broken link that names a hunt is a hunt that cannot be read; any other is not ours.
+          if (isHuntFile(entry.name)) throw new UsageError(`cannot read ${path}: ${readError(error)}`);
+        }
+        isDir = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDir) {
+        found += await this.dir(path);
+      } else if (isFile && isHuntFile(entry.name)) {
+        await this.file(path);
+        found++;
+      }
+    }
+    this.#dirs.set(real, found);
+    return found;
   }
 }
 
-/** Paths named on the command line, with directories expanded (recursively, *.s1ql, *.yml, *.yaml, sorted). */
+/**
+ * Paths named on the command line, with directories expanded (recursively, *.s1ql, *.yml, *.yaml, sorted). A file
+ * named twice, or inside two directories given, is listed once, as first named. A directory with no hunt in it is
+ * a usage error, as a linter's pattern that matches nothing is: a CI job pointed at the wrong folder must not pass.
+ */
 export async function expandPaths(args: readonly string[], io: Io): Promise<string[]> {
   if (args.length === 0) throw new UsageError('no input: name files or directories, or - for standard input');
-  const out: string[] = [];
+  const walk = new PathWalk(io.cwd);
   for (const arg of args) {
     if (arg === '-') {
-      out.push('-');
+      if (!walk.out.includes('-')) walk.out.push('-');
       continue;
     }
-    const full = join(io.cwd, arg);
     let info: Awaited<ReturnType<typeof stat>>;
     try {
-      info = await stat(arg.startsWith('/') ? arg : full);
-    } catch {
-      throw new UsageError(`cannot read ${arg}: no such file or directory`);
+      info = await stat(isAbsolute(arg) ? arg : join(io.cwd, arg));
+    } catch (error) {
+      throw new UsageError(`cannot read ${arg}: ${readError(error)}`);
     }
-    if (info.isDirectory()) await walk(arg, out);
-    else out.push(arg);
+    let found = 1;
+    try {
+      if (info.isDirectory()) found = await walk.dir(arg);
+      else await walk.file(arg);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`cannot read ${arg}: ${readError(error)}`);
+    }
+    if (found === 0) throw new UsageError(`${arg}: no ${HUNT_EXTENSIONS.join(', ')} files in this directory`);
   }
-  return out;
+  return walk.out;
 }
 
 export async function readInput(path: string, io: Io): Promise<Input> {
-  if (path === '-') return { path, text: await readStdin(io.stdin) };
   try {
-    return { path, text: await readFile(path.startsWith('/') ? path : join(io.cwd, path), 'utf8') };
+    const bytes =
+      path === '-' ? await readStdin(io.stdin) : await readFile(isAbsolute(path) ? path : join(io.cwd, path));
+    return { path, ...decodeText(bytes) };
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new UsageError(`cannot read ${path}: ${reason}`);
+    throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${readError(error)}`);
   }
 }
 

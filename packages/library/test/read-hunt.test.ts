@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from '@s1ql/language';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -198,7 +199,7 @@ describe('metadata rules (design/CLI.md)', () => {
 });
 
 describe("SentinelLabs' public queries", () => {
-  const dir = '/work/shared/data/sentinellabs-s1ql-queries/Queries';
+  const dir = fileURLToPath(new URL('../../../../shared/data/sentinellabs-s1ql-queries/Queries', import.meta.url));
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
   it('load with no errors (their layout as it is)', () => {
     expect(files.length).toBe(21);

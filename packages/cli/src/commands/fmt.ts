@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { print } from '@s1ql/language';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { expandPaths, formatDiagnostic, type Io, readInput, writeLine } from '../io.ts';
+import { encodeText, expandPaths, formatDiagnostic, type Io, readInput, writeLine } from '../io.ts';
 import { querySource } from '../sources.ts';
 import { parseSource } from './parse.ts';
 
@@ -37,7 +37,9 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
           continue;
         }
         const formatted = print(ast, { width });
-        const newText = source.replaceQuery ? source.replaceQuery(formatted) : `${formatted}\n`;
+        const lf = source.replaceQuery ? source.replaceQuery(formatted) : `${formatted}\n`;
+        // A file written with CRLF line ends keeps them (a Windows checkout must pass --check).
+        const newText = input.text.includes('\r\n') ? lf.replace(/\r?\n/g, '\r\n') : lf;
         // Compare with the whole file: for a YAML hunt, source.text is only its query.
         const changed = newText !== input.text;
         if (options.check) {
@@ -48,7 +50,7 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
         } else if (options.write) {
           if (path === '-') throw new UsageError('--write needs files, not standard input');
           if (changed) {
-            await writeFile(path, newText, 'utf8');
+            await writeFile(path, encodeText(newText, input), 'utf8');
             writeLine(io.stderr, `${source.file}: formatted`);
           }
         } else {

@@ -21,7 +21,7 @@ import {
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { expandPaths, type Io, readInput, writeLine } from '../io.ts';
+import { encodeText, expandPaths, type Io, readInput, writeLine } from '../io.ts';
 import { type QuerySource, querySource } from '../sources.ts';
 import { parseSource } from './parse.ts';
 
@@ -139,7 +139,8 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
         // Overrides and exclusions name files relative to the configuration file.
         const rel = path === '-' ? '-' : relative(dir, full).split('\\').join('/');
         const fileConfig = resolveConfig(config.config, rel, { matchGlob: (p, g) => matchesGlob(p, g) });
-        let source = await querySource(await readInput(path, io));
+        const input = await readInput(path, io);
+        let source = await querySource(input);
         if (options.fix) {
           const { output, dropped } = fixText(source.text, fileConfig);
           for (const { message, reason } of dropped) {
@@ -153,7 +154,11 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
             io.stdout.write(output);
             source = { ...source, text: output };
           } else if (output !== source.text) {
-            await writeFile(full, source.replaceQuery ? source.replaceQuery(output) : output, 'utf8');
+            await writeFile(
+              full,
+              encodeText(source.replaceQuery ? source.replaceQuery(output) : output, input),
+              'utf8',
+            );
             source = await querySource(await readInput(path, io));
           }
         }
