@@ -63,6 +63,8 @@ export const Codes = {
   operandShape: 'P211',
   /** An empty or malformed list. */
   badList: 'P212',
+  /** No condition at all: an empty query, or one with only comments (the grammar needs one). */
+  emptyQuery: 'P213',
   /** A dotted S1QL 2.0 field name in a 1.0 query. */
   dottedField: 'S301',
   /** `*` or `%` inside an `=` / `!=` / `In` value: matched literally, probably meant as a wildcard. */

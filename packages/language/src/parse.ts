@@ -72,6 +72,14 @@ function parseUnsafe(text: string): ParseResult {
   }));
 
   if (expr) semanticChecks(expr, diagnostics);
+  else if (lexed.tokens.length === 0 && lexed.errors.length === 0) {
+    diagnostics.push({
+      code: Codes.emptyQuery,
+      severity: 'error',
+      message: `The query is empty${comments.length > 0 ? ' (only comments)' : ''}: write at least one condition, such as EventType = "Process Creation".`,
+      range: lines.range(0, text.length),
+    });
+  }
   backslashHints(lexed.tokens, lines, diagnostics);
 
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);

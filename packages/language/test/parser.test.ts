@@ -198,9 +198,16 @@ describe('comments', () => {
     expect(ast.comments.map((c) => c.text)).toEqual(['Serv-U', ' trailing']);
     expect(predicates(ast.expr).map((p) => p.operand)).toMatchObject([{ value: '--not a comment' }, { value: 1 }]);
   });
-  it('reads an empty query, or one with only comments', () => {
-    expect(ok('').expr).toBeNull();
-    expect(ok('  \n -- nothing here\n').expr).toBeNull();
+  it('an empty query, or one with only comments, has no tree and is an error (the grammar needs a condition)', () => {
+    for (const text of ['', '  \n -- nothing here\n']) {
+      const { ast, diagnostics } = parse(text);
+      expect(ast.expr).toBeNull();
+      expect(diagnostics.map((d) => [d.code, d.severity, d.range.start.offset, d.range.end.offset])).toEqual([
+        ['P213', 'error', 0, text.length],
+      ]);
+    }
+    expect(parse('-- label\nA = "1"').diagnostics.map((d) => d.code)).not.toContain('P213');
+    expect(parse(')').diagnostics.map((d) => d.code)).not.toContain('P213');
   });
 });
 
