@@ -165,6 +165,66 @@ describe('s1ql lint', () => {
     expect(bad.stderr).toContain('not valid YAML');
   });
 
+  it("a YAML hunt's fixes edit the YAML file: each, applied alone, removes its finding and keeps the YAML valid", () => {
+    const hunts = {
+      // A double-quoted scalar (a new quote must be escaped there) and a block scalar.
+      'quoted.yml': 'title: Quoted\nquery: "SrcProcName = \u201ca.exe\u201d AND TgtProcName NotIn (\\"b\\")"\n',
+      'block.yml': 'title: Block\nquery: |\n  SrcProcName = \u201ca.exe\u201d\n  AND TgtProcName NotIn ("b")\n',
+    };
+    const dir = tempDir(hunts);
+    for (const [name, text] of Object.entries(hunts)) {
+      const r = s1ql(['lint', '--format', 'json', name], { cwd: dir });
+      const [file] = JSON.parse(r.stdout) as {
+        messages: { ruleId: string | null; message: string; fix?: { range: [number, number]; text: string } }[];
+      }[];
+      const fixes = (file?.messages ?? []).filter((m) => m.fix);
+      expect(
+        fixes.map((m) => m.message.slice(0, 20)),
+        name,
+      ).toHaveLength(2);
+      for (const m of fixes) {
+        const fix = m.fix as { range: [number, number]; text: string };
+        const fixed = text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
+        writeFileSync(join(dir, 'fixed.yml'), fixed);
+        const after = s1ql(['parse', '--json', 'fixed.yml'], { cwd: dir });
+        const { diagnostics } = JSON.parse(after.stdout) as { diagnostics: { code: string; message: string }[] };
+        // The YAML still reads (no H501), the fixed finding is gone, the other one is still there.
+        expect(
+          diagnostics.map((d) => d.code),
+          `${name}: ${m.message}`,
+        ).toHaveLength(1);
+        expect(diagnostics.map((d) => d.message)).not.toContain(m.message);
+      }
+    }
+  });
+
+  it("parse --json on a YAML hunt gives the tree and the fixes in the YAML file's positions", () => {
+    const text = 'title: T\nquery: >-\n  SrcProcName = "a"\n  AND TgtProcName NotIn ("b")\n';
+    const dir = tempDir({ 'h.yml': text });
+    const r = s1ql(['parse', '--json', 'h.yml'], { cwd: dir });
+    type At = { offset: number; line: number; column: number };
+    const { ast, diagnostics } = JSON.parse(r.stdout) as {
+      ast: { expr: { operands: { range: { start: At } }[] } };
+      diagnostics: {
+        code: string;
+        range: { start: At };
+        fix: { edits: { range: { start: At; end: At }; newText: string }[] };
+      }[];
+    };
+    expect(ast.expr.operands.map((o) => [o.range.start.line, o.range.start.column])).toEqual([
+      [3, 3],
+      [4, 7],
+    ]);
+    expect(diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.column])).toEqual([['P209', 4, 19]]);
+    const [edit] = diagnostics[0]?.fix.edits ?? [];
+    if (!edit) throw new Error('P209 should come with a fix');
+    writeFileSync(
+      join(dir, 'h.yml'),
+      text.slice(0, edit.range.start.offset) + edit.newText + text.slice(edit.range.end.offset),
+    );
+    expect(s1ql(['parse', 'h.yml'], { cwd: dir })).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('exits 2 with the place of the mistake for an invalid config', () => {
     const dir = tempDir({
       'bad.json': JSON.stringify({ exclusions: [{ file: 'a.s1ql', rule: 'broad-query' }] }),

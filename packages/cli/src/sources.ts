@@ -2,7 +2,7 @@
  * The queries a file holds. A `.s1ql` file (or standard input) is one query; YAML hunts are read by the
  * library package, which maps positions in the query back to the YAML file.
  */
-import type { Diagnostic, Position, Range } from '@s1ql/language';
+import { type Diagnostic, type Fix, LineIndex, type Position, type Range, type TextEdit } from '@s1ql/language';
 import type { Input } from './io.ts';
 
 export interface QuerySource {
@@ -15,9 +15,44 @@ export interface QuerySource {
   readonly fileDiagnostics: readonly Diagnostic[];
   /** For YAML hunts: rewrites the file with a new query text (fmt --write). */
   readonly replaceQuery?: (newQuery: string) => string;
+  /** A fix of the query as edits of the file (for a YAML hunt, the new text is written as YAML writes it). */
+  readonly fixToFile: (fix: Fix) => Fix;
 }
 
-const identity = (range: Range): Range => range;
+const identity = <T>(x: T): T => x;
+
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.range.start.offset - a.range.start.offset)) {
+    out = out.slice(0, e.range.start.offset) + e.newText + out.slice(e.range.end.offset);
+  }
+  return out;
+}
+
+/**
+ * A fix of a YAML hunt's query as one edit of the file: the query with the fix applied, written into the file as
+ * `replaceQuery` writes it (quotes and escapes as the scalar needs them), then the part of the file that changed.
+ * Mapping each edit's range alone would put unescaped text into a quoted scalar.
+ */
+function yamlFix(fileText: string, query: string, replaceQuery: (q: string) => string): (fix: Fix) => Fix {
+  let lines: LineIndex | undefined;
+  return (fix) => {
+    const next = replaceQuery(applyEdits(query, fix.edits));
+    let start = 0;
+    while (start < fileText.length && start < next.length && fileText[start] === next[start]) start++;
+    let end = 0;
+    while (
+      end < fileText.length - start &&
+      end < next.length - start &&
+      fileText[fileText.length - 1 - end] === next[next.length - 1 - end]
+    ) {
+      end++;
+    }
+    lines ??= new LineIndex(fileText);
+    const range = lines.range(start, fileText.length - end);
+    return { ...fix, edits: [{ range, newText: next.slice(start, next.length - end) }] };
+  };
+}
 
 export function isYaml(path: string): boolean {
   return /\.ya?ml$/i.test(path);
@@ -28,7 +63,9 @@ export function isYaml(path: string): boolean {
  * `s1ql parse` on a plain query does not pay for it.
  */
 export async function querySource(input: Input): Promise<QuerySource> {
-  if (!isYaml(input.path)) return { file: input.path, text: input.text, toFile: identity, fileDiagnostics: [] };
+  if (!isYaml(input.path)) {
+    return { file: input.path, text: input.text, toFile: identity, fixToFile: identity, fileDiagnostics: [] };
+  }
   const { HuntCodes, readHunt } = await import('@s1ql/library');
   const hunt = readHunt(input.text, input.path);
   // The findings that stop the query from being read; metadata findings are `s1ql check`'s business.
@@ -39,7 +76,7 @@ export async function querySource(input: Input): Promise<QuerySource> {
   if (!query) {
     // Nothing to parse: an empty query, its (empty) diagnostics placed at the start of the file.
     const start = { offset: 0, line: 1, column: 1 };
-    return { file: input.path, text: '', toFile: () => ({ start, end: start }), fileDiagnostics };
+    return { file: input.path, text: '', toFile: () => ({ start, end: start }), fixToFile: identity, fileDiagnostics };
   }
   return {
     file: input.path,
@@ -47,6 +84,7 @@ export async function querySource(input: Input): Promise<QuerySource> {
     toFile: query.toFile,
     fileDiagnostics,
     replaceQuery: hunt.replaceQuery,
+    fixToFile: yamlFix(input.text, query.text, hunt.replaceQuery),
   };
 }
 
@@ -54,4 +92,25 @@ export function shiftPosition(p: Position, by: Position): Position {
   return p.line === 1
     ? { offset: p.offset + by.offset, line: by.line, column: p.column + by.column - 1 }
     : { offset: p.offset + by.offset, line: p.line + by.line - 1, column: p.column };
+}
+
+/** A finding on the query placed in the file: its range, its fix and its suggestions. */
+export function mapFinding<T extends Pick<Diagnostic, 'range' | 'fix' | 'suggestions'>>(d: T, source: QuerySource): T {
+  return {
+    ...d,
+    range: source.toFile(d.range),
+    ...(d.fix ? { fix: source.fixToFile(d.fix) } : {}),
+    ...(d.suggestions ? { suggestions: d.suggestions.map(source.fixToFile) } : {}),
+  };
+}
+
+/** A copy of a syntax tree (plain data) with every node's `range` and `parenthesized` placed with `toFile`. */
+export function mapTree<T>(node: T, toFile: (range: Range) => Range): T {
+  if (Array.isArray(node)) return node.map((n) => mapTree(n, toFile)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = (key === 'range' || key === 'parenthesized') && value ? toFile(value as Range) : mapTree(value, toFile);
+  }
+  return out as T;
 }

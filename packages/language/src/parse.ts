@@ -124,41 +124,39 @@ function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diag
   switch (payload.quoting) {
     case 'ok':
       return;
-    case 'smart': {
+    case 'smart':
+    case 'single': {
+      const smart = payload.quoting === 'smart';
+      // `\"` is an escaped quote, so a value ending in a backslash cannot be written in double quotes: no fix then.
+      const cannot = payload.value.endsWith('\\');
       const fix: Fix = {
-        title: 'Use straight double quotes',
+        title: smart ? 'Use straight double quotes' : 'Use double quotes',
         edits: [{ range, newText: `"${escapeQuotes(payload.value)}"` }],
       };
       out.push({
-        code: Codes.smartQuotes,
+        code: smart ? Codes.smartQuotes : Codes.singleQuotes,
         severity: 'error',
-        message: 'Typographic quotes (“ ”) around a value: S1QL uses straight double quotes (").',
+        message:
+          (smart
+            ? 'Typographic quotes (“ ”) around a value: S1QL uses straight double quotes (").'
+            : 'S1QL 1.0 values are written in double quotes, not single quotes.') +
+          (cannot
+            ? ' This value ends in a backslash, which a double-quoted S1QL value cannot (\\" escapes the quote).'
+            : ''),
         range,
-        fix,
-      });
-      return;
-    }
-    case 'single': {
-      const fix: Fix = { title: 'Use double quotes', edits: [{ range, newText: `"${escapeQuotes(payload.value)}"` }] };
-      out.push({
-        code: Codes.singleQuotes,
-        severity: 'error',
-        message: 'S1QL 1.0 values are written in double quotes, not single quotes.',
-        range,
-        fix,
+        ...(cannot ? {} : { fix }),
       });
       return;
     }
     case 'unterminated': {
       const body = text.slice(tok.startOffset + 1, tok.startOffset + tok.image.length);
-      const where = lines.position(tok.startOffset);
       const endsInBackslash = /\\"/.test(body);
       out.push({
         code: Codes.unterminatedString,
         severity: 'error',
         message: endsInBackslash
-          ? `The value starting at line ${where.line}, column ${where.column} is never closed: \\" is an escaped quote in S1QL 1.0, so a value cannot end with a backslash.`
-          : `The value starting at line ${where.line}, column ${where.column} has no closing quote.`,
+          ? 'This value is never closed: \\" is an escaped quote in S1QL 1.0, so a value cannot end with a backslash.'
+          : 'This value has no closing quote.',
         range,
         ...(endsInBackslash
           ? {}

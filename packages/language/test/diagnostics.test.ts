@@ -61,6 +61,18 @@ describe('lexical diagnostics', () => {
     expect(fixed(`A = 'a"b'`, Codes.singleQuotes)).toBe('A = "a\\"b"');
   });
 
+  it('L103/L104 offer no fix for a value ending in a backslash (no double-quoted S1QL value can)', () => {
+    for (const [text, code] of [
+      ["TgtFilePath = 'C:\\Temp\\'", Codes.singleQuotes],
+      ['TgtFilePath = \u201cC:\\Temp\\\u201d', Codes.smartQuotes],
+    ] as const) {
+      const d = first(text, code);
+      expect(d.fix).toBeUndefined();
+      expect(d.message).toContain('ends in a backslash');
+    }
+    expect(fixed("TgtFilePath = 'C:\\Temp'", Codes.singleQuotes)).toBe('TgtFilePath = "C:\\Temp"');
+  });
+
   it('L105 points at the \\" that made a value run on', () => {
     const text = 'TgtFilePath Contains "C:\\Temp\\" AND EventType = "File Creation"';
     const d = first(text, Codes.backslashQuote);

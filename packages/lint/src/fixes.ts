@@ -140,17 +140,18 @@ export function applyFixes(text: string, messages: readonly LintMessage[]): FixR
     chosen.push(m);
     lastEnd = end;
   }
-  const baseErrors = errorCount(text);
   const applied: LintMessage[] = [];
   const dropped: { message: LintMessage; reason: string }[] = [];
   let current = text;
+  let currentErrors = errorCount(text);
   let currentKey = meaningKey(parse(text).ast.expr);
   // From the end of the text backwards, so offsets before each fix stay valid.
   for (const m of chosen.reverse()) {
     const next = applyEdits(current, m.fix.edits);
     const parsed = parse(next);
     const errors = parsed.diagnostics.filter((d) => d.severity === 'error').length;
-    if (errors > baseErrors) {
+    // A fix never adds an error, and the fix of an error (a parser finding) must remove one.
+    if (errors > currentErrors || (m.severity === 'error' && m.ruleId === null && errors >= currentErrors)) {
       dropped.push({ message: m, reason: 'the fixed query would not parse' });
       continue;
     }
@@ -160,6 +161,7 @@ export function applyFixes(text: string, messages: readonly LintMessage[]): FixR
       continue;
     }
     current = next;
+    currentErrors = errors;
     currentKey = nextKey;
     applied.push(m);
   }

@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, matchesGlob, relative } from 'node:path';
-import type { Fix, Range } from '@s1ql/language';
 import { parse } from '@s1ql/language';
 import {
   applyFixes,
@@ -22,7 +21,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, UsageError } from '../exit-codes.ts';
 import { encodeText, expandPaths, type Io, readInput, writeLine } from '../io.ts';
-import { type QuerySource, querySource } from '../sources.ts';
+import { mapFinding, type QuerySource, querySource } from '../sources.ts';
 import { parseSource } from './parse.ts';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
@@ -77,20 +76,11 @@ async function readConfig(options: LintOptions, io: Io): Promise<{ config: Resol
   }
 }
 
-function mapFix(fix: Fix, toFile: (r: Range) => Range): Fix {
-  return { ...fix, edits: fix.edits.map((e) => ({ ...e, range: toFile(e.range) })) };
-}
-
 /** Lints a source: the parser's diagnostics (already in file positions) and the rules' findings mapped there. */
 function lintSource(source: QuerySource, config: ResolvedConfig): { messages: LintMessage[]; inQuery: LintMessage[] } {
   const parsed = parseSource(source);
   const inQuery = lint({ ast: parsed.ast, diagnostics: [] }, source.text, config);
-  const mapped = inQuery.map((m) => ({
-    ...m,
-    range: source.toFile(m.range),
-    ...(m.fix ? { fix: mapFix(m.fix, source.toFile) } : {}),
-    ...(m.suggestions ? { suggestions: m.suggestions.map((s) => mapFix(s, source.toFile)) } : {}),
-  }));
+  const mapped = inQuery.map((m) => mapFinding(m, source));
   const parserMessages: LintMessage[] = parsed.diagnostics.map((d) => ({ ...d, ruleId: null }));
   const messages = [...parserMessages, ...mapped].sort(
     (a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset,
@@ -147,7 +137,7 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
             const at = source.toFile(message.range).start;
             writeLine(
               io.stderr,
-              `${source.file}:${at.line}:${at.column}: fix of ${message.ruleId} not applied: ${reason}`,
+              `${source.file}:${at.line}:${at.column}: fix of ${message.ruleId ?? message.code} not applied: ${reason}`,
             );
           }
           if (path === '-') {

@@ -2,7 +2,7 @@ import { type Diagnostic, parse } from '@s1ql/language';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
 import { expandPaths, formatDiagnostic, type Io, readInput, writeLine } from '../io.ts';
-import { type QuerySource, querySource } from '../sources.ts';
+import { mapFinding, mapTree, type QuerySource, querySource } from '../sources.ts';
 
 interface ParseOptions {
   readonly dialect: string;
@@ -31,18 +31,18 @@ export function registerParse(program: Command, io: Io, done: (code: number) => 
           writeLine(io.stderr, formatDiagnostic(source.file, d));
           if (d.severity === 'error') errors++;
         }
-        if (options.json) writeLine(io.stdout, JSON.stringify({ file: source.file, ast, diagnostics }));
+        if (options.json) {
+          // Every position in the file's coordinates, the tree's too (for a .s1ql file they are the same).
+          writeLine(io.stdout, JSON.stringify({ file: source.file, ast: mapTree(ast, source.toFile), diagnostics }));
+        }
       }
       done(errors > 0 ? ExitCode.problems : ExitCode.ok);
     });
 }
 
-/** Parses a source and maps every diagnostic to file positions. */
+/** Parses a source and maps every diagnostic (with its fixes) to file positions; the tree stays in the query's. */
 export function parseSource(source: QuerySource): ReturnType<typeof parse> & { diagnostics: Diagnostic[] } {
   const result = parse(source.text);
-  const diagnostics = [
-    ...source.fileDiagnostics,
-    ...result.diagnostics.map((d) => ({ ...d, range: source.toFile(d.range) })),
-  ];
+  const diagnostics = [...source.fileDiagnostics, ...result.diagnostics.map((d) => mapFinding(d, source))];
   return { ast: result.ast, diagnostics };
 }
