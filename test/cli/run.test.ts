@@ -178,6 +178,63 @@ describe('s1ql run against s1ql emulator', () => {
     expectNoToken(r);
   }, 60_000);
 
+  it('usage errors exit 2 before any call, and never repeat the token', async () => {
+    // A closed port: a call would be a network failure (5), so 2 proves nothing was sent.
+    const env = { S1_HOST: 'http://127.0.0.1:1', S1_API_TOKEN: TOKEN };
+    const q = 'EventType = "Process Creation"';
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [['run', q, `--token=${TOKEN}`], env, /unknown option '--token=…'/],
+      [['sweep', '--iocs', 'x', `--token=${TOKEN}`], env, /unknown option '--token=…'/],
+      [['run', q, `--token-file=${TOKEN}`], env, /cannot read the token file named by --token-file: no such file/],
+      [['run', q], { ...env, S1_API_TOKEN: `${TOKEN}\u200b` }, /invisible or a non-ASCII character/],
+      [['run', q, '--timeout', '30d'], env, /--timeout 30d: give at most 24d/],
+      [['run', q, '--last', '999999d'], env, /would start before 1970/],
+      [['run', q, '--limit', '100001'], env, /from 1 to 100000/],
+      [['run', q, '--limit', '1.5'], env, /from 1 to 100000/],
+      [['run', q, '--site', ''], env, /--site needs an id/],
+      [['run', q, '--from', '2026-02-30'], env, /--from 2026-02-30: no such date/],
+      [['run', 'packages', '--last', '1h'], env, /packages is a directory/],
+    ];
+    for (const [args, e, message] of cases) {
+      const r = await s1ql(args, e);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expectNoToken(r);
+    }
+  }, 60_000);
+
+  it('output that cannot be written: a full disk exits 2 saying so; a closed pipe stops quietly', async () => {
+    const url = await emulator('--rate-limits', 'off');
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const q = 'EventType = "Process Creation"';
+    const full = await s1ql(['run', '--last', '8d', '--out', '/dev/full', q], env);
+    expect(full.code).toBe(2);
+    expect(full.stderr).toContain('cannot write /dev/full: no space left on device');
+    expect(full.stderr).not.toMatch(/\n\s+at /);
+    // `| head -c 100`: the reader closes the pipe after the first bytes.
+    const pipe = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'run', '--last', '8d', q], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(pipe).toEqual({ code: 0, stderr: '' });
+  }, 60_000);
+
+  it('a run that fails after some events says how many were written and that the output is incomplete', async () => {
+    const url = await emulator('--rate-limits', 'off', '--faults', 'status:500:events@2+');
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const r = await s1ql(['run', '--last', '8d', 'EventType = "Process Creation"'], env);
+    expect(r.code).toBe(5);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1000);
+    expect(r.stderr).toContain('s1ql: 1000 events written before it stopped: the output is incomplete.');
+  }, 60_000);
+
   it('exit codes: 1 local syntax (no call), 2 no token, 3 wrong token, 4 failed query, 5 network', async () => {
     // A closed port: any call would be a network failure (5), so 1 proves nothing was sent.
     const syntax = await s1ql(['run', 'SrcProcName = = "x"'], { S1_HOST: 'http://127.0.0.1:1', S1_API_TOKEN: TOKEN });

@@ -64,6 +64,8 @@ export function readError(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'ENOSPC') return 'no space left on device';
+  if (code === 'EPIPE') return 'the reading end of the pipe was closed';
   return error instanceof Error && code === undefined ? error.message : (code ?? 'unreadable');
 }
 

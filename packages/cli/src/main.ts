@@ -44,6 +44,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // Commander quotes an unknown `--flag=value` whole; the value may be a secret (`--token=...`), so drop it.
+      outputError: (s, write) => write(s.replace(/'(--?[\w-]+)=[^']*'/g, "'$1=…'")),
     })
     .showHelpAfterError('(run with --help for usage)');
   for (const register of await commandsFor(argv)) {

@@ -24,8 +24,15 @@ export interface EventWriter {
   flush?(): Promise<void>;
 }
 
+/** Waits until `out` takes more; rejects at once if it has failed (a failed stream never drains). */
+async function drained(out: Writable): Promise<void> {
+  if (out.errored) throw out.errored;
+  if (out.destroyed) throw new Error('the output was closed');
+  await once(out, 'drain');
+}
+
 async function put(out: Writable, text: string | Uint8Array): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
+  if (!out.write(text)) await drained(out);
 }
 
 const NEWLINE = Buffer.from('\n');
@@ -88,7 +95,7 @@ class JsonBatch {
     const written = this.#out.write(full.subarray(0, used), (error) => {
       if (!error && this.#reuse && this.#spare.length < SPARE_BATCHES) this.#spare.push(full);
     });
-    return written ? Promise.resolve() : once(this.#out, 'drain').then(() => undefined);
+    return written ? Promise.resolve() : drained(this.#out);
   }
 }
 

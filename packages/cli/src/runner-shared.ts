@@ -76,30 +76,71 @@ export function runOptions(flags: RunFlags): ResolvedRunOptions {
     }
     throw new UsageError(`--api must be dv, pq or lrq, not ${flags.api}`);
   }
-  for (const [flag, value] of [
-    ['--from', flags.from],
-    ['--to', flags.to],
-  ] as const) {
-    if (value !== undefined && Number.isNaN(Date.parse(value))) {
-      throw new UsageError(`${flag} ${value}: give an ISO-8601 date such as 2026-11-01T00:00:00Z`);
-    }
-  }
+  const from = flags.from === undefined ? undefined : isoDate(flags.from, '--from');
+  const to = flags.to === undefined ? undefined : isoDate(flags.to, '--to');
   if (flags.from !== undefined && flags.last !== undefined) throw new UsageError('give --from or --last, not both');
   let limit: number | undefined;
   if (flags.limit !== undefined) {
     limit = Number(flags.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${flags.limit}: give a whole number >= 1`);
+    if (!/^\d+$/.test(flags.limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new UsageError(
+        `--limit ${flags.limit}: give a whole number from 1 to ${MAX_LIMIT} (older consoles accept up to 20000)`,
+      );
+    }
+  }
+  const last = flags.last === undefined ? undefined : duration(flags.last, '--last');
+  if (last !== undefined && (to === undefined ? Date.now() : Date.parse(to)) - last < 0) {
+    throw new UsageError(`--last ${flags.last}: the window would start before 1970`);
+  }
+  const timeoutMs = duration(flags.timeout ?? '10m', '--timeout');
+  if (timeoutMs > MAX_TIMER_MS) throw new UsageError(`--timeout ${flags.timeout}: give at most 24d`);
+  for (const [flag, ids] of [
+    ['--site', flags.site],
+    ['--account', flags.account],
+  ] as const) {
+    if (ids?.some((id) => id.trim() === '')) throw new UsageError(`${flag} needs an id, not an empty value`);
   }
   const out: ResolvedRunOptions = {
     siteIds: flags.site ?? [],
     accountIds: flags.account ?? [],
-    timeoutMs: duration(flags.timeout ?? '10m', '--timeout'),
-    ...(flags.from === undefined ? {} : { from: flags.from }),
-    ...(flags.to === undefined ? {} : { to: flags.to }),
-    ...(flags.last === undefined ? {} : { last: duration(flags.last, '--last') }),
+    timeoutMs,
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(last === undefined ? {} : { last }),
     ...(limit === undefined ? {} : { limit }),
   };
   return out;
+}
+
+/** The largest `limit` init-query takes (the current API; older consoles stop at 20000). */
+const MAX_LIMIT = 100_000;
+/** Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * An ISO-8601 date or date-time, checked against the calendar (2026-02-30 is refused, not moved to March). The API
+ * works in UTC, so a time without an offset is read as UTC, never as this machine's local time.
+ */
+export function isoDate(value: string, flag: string): string {
+  const m = ISO.exec(value.trim());
+  const example = 'give an ISO-8601 date such as 2026-11-01 or 2026-11-01T00:00:00Z';
+  if (!m) throw new UsageError(`${flag} ${value}: ${example}`);
+  const [, y, mo, d, h = '00', mi = '00', sec = '00', zone] = m;
+  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)));
+  const valid =
+    date.getUTCFullYear() === Number(y) &&
+    date.getUTCMonth() === Number(mo) - 1 &&
+    date.getUTCDate() === Number(d) &&
+    date.getUTCHours() === Number(h) &&
+    date.getUTCMinutes() === Number(mi) &&
+    date.getUTCSeconds() === Number(sec);
+  if (!valid) throw new UsageError(`${flag} ${value}: no such date or time; ${example}`);
+  const normalized = value.trim().replace(' ', 'T');
+  const parsed = Date.parse(zone === undefined && m[4] !== undefined ? `${normalized}Z` : normalized);
+  if (Number.isNaN(parsed)) throw new UsageError(`${flag} ${value}: ${example}`);
+  return new Date(parsed).toISOString();
 }
 
 export async function connect(flags: ConnectionFlags, io: Io): Promise<Connection> {

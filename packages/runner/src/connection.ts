@@ -124,20 +124,27 @@ export async function resolveConnection(options: ResolveConnectionOptions): Prom
   const file =
     options.tokenFile ?? (envToken === undefined || envToken === '' ? options.env.S1_API_TOKEN_FILE : undefined);
   let token = envToken;
+  const source = options.tokenFile !== undefined ? '--token-file' : 'S1_API_TOKEN_FILE';
   if (file !== undefined && file !== '') {
     let text: string;
     try {
       text = await options.readFile(file);
     } catch (error) {
-      // Only the errno code: a message could quote file contents in odd environments.
+      // Neither the path nor the file's contents: a token given by mistake where its file's name goes would show.
       const reason = (error as { code?: unknown }).code;
-      throw configError(`cannot read the token file ${file}: ${typeof reason === 'string' ? reason : 'unreadable'}`);
+      throw configError(
+        `cannot read the token file named by ${source}: ${reason === 'ENOENT' ? 'no such file' : typeof reason === 'string' ? reason : 'unreadable'}`,
+      );
     }
     token = text.trim();
-    if (token === '') throw configError(`the token file ${file} is empty: ${HOW_TO_TOKEN}`);
+    if (token === '') throw configError(`the token file named by ${source} is empty: ${HOW_TO_TOKEN}`);
   }
   if (token === undefined || token === '') throw configError(`no API token: ${HOW_TO_TOKEN}`);
   if (/[\r\n]/.test(token)) throw configError('the API token holds a line break: give the token alone');
+  // An HTTP header carries visible ASCII only; anything else is a copy-and-paste accident, not a network failure.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw configError('the API token holds a space, an invisible or a non-ASCII character: give the token alone');
+  }
   return new Connection(origin, token);
 }
 

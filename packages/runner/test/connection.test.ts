@@ -72,7 +72,15 @@ describe('resolveConnection', () => {
     });
     await expect(
       resolveConnection({ host: 'x.net', env: {}, tokenFile: '/missing', readFile: noFile }),
-    ).rejects.toMatchObject({ code: 'S1QL_CONFIG', message: expect.stringContaining('ENOENT') });
+    ).rejects.toMatchObject({ code: 'S1QL_CONFIG', message: expect.stringContaining('no such file') });
+    // The file's name is not repeated: it may be the token itself, given where its file's name goes.
+    await expect(
+      resolveConnection({ host: 'x.net', env: { S1_API_TOKEN_FILE: 'SECRET-token-abc' }, readFile: noFile }),
+    ).rejects.toSatisfy((e: Error) => e.message.includes('S1_API_TOKEN_FILE') && !e.message.includes('SECRET'));
+    // A character no HTTP header can carry is a configuration mistake (2), not a network failure (5).
+    await expect(
+      resolveConnection({ host: 'x.net', env: { S1_API_TOKEN: 'abc\u00e9def' }, readFile: noFile }),
+    ).rejects.toMatchObject({ code: 'S1QL_CONFIG', exitCode: 2 });
     await expect(resolveConnection({ env: { S1_API_TOKEN: 'a' }, readFile: noFile })).rejects.toMatchObject({
       code: 'S1QL_CONFIG',
       message: expect.stringContaining('S1_HOST'),

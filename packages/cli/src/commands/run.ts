@@ -6,7 +6,7 @@ import { DvClient, type RunProgress, runQuery } from '@s1ql/runner';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { counted, HUNT_EXTENSIONS, type Io, readInput, writeLine } from '../io.ts';
+import { counted, HUNT_EXTENSIONS, type Io, readError, readInput, writeLine } from '../io.ts';
 import { eventWriter, FORMATS, type Format } from '../runner-output.ts';
 import {
   addRunOptions,
@@ -27,6 +27,11 @@ interface Flags extends RunFlags {
 export async function queryArgument(arg: string, io: Io): Promise<{ file: string; text: string }> {
   const path = isAbsolute(arg) ? arg : join(io.cwd, arg);
   const looksLikeFile = HUNT_EXTENSIONS.some((ext) => arg.toLowerCase().endsWith(ext));
+  if (arg !== '-' && !/\s/.test(arg) && existsSync(path) && statSync(path).isDirectory()) {
+    throw new UsageError(
+      `${arg} is a directory: give one .s1ql, .yml or .yaml file, - for standard input, or the query`,
+    );
+  }
   if (arg !== '-' && !(looksLikeFile && existsSync(path) && statSync(path).isFile())) {
     if (looksLikeFile && !/\s/.test(arg)) throw new UsageError(`cannot read ${arg}: no such file`);
     return { file: '<query>', text: arg };
@@ -40,25 +45,39 @@ export async function queryArgument(arg: string, io: Io): Promise<{ file: string
   return { file: arg, text: hunt.query.text };
 }
 
-export async function openOutput(
-  out: string | undefined,
-  io: Io,
-): Promise<{ stream: Writable; close: () => Promise<void> }> {
-  if (out === undefined) return { stream: io.stdout, close: async () => undefined };
+export interface Output {
+  readonly stream: Writable;
+  /** Ends a file output (standard output stays open); never rejects. */
+  readonly close: () => Promise<void>;
+  /** The write error that stopped the output, if any (a full disk, a closed pipe). */
+  readonly failed: () => NodeJS.ErrnoException | undefined;
+}
+
+export async function openOutput(out: string | undefined, io: Io): Promise<Output> {
+  let failure: NodeJS.ErrnoException | undefined;
+  const record = (error: NodeJS.ErrnoException): void => {
+    failure ??= error;
+  };
+  if (out === undefined) {
+    // Kept for the life of the process: a closed pipe may report itself after the run has ended.
+    io.stdout.on('error', record);
+    return { stream: io.stdout, close: async () => undefined, failed: () => failure };
+  }
   // A megabyte may wait for the disk before the writer waits: a batch per event-loop turn would stall the run.
   const stream = createWriteStream(isAbsolute(out) ? out : join(io.cwd, out), { highWaterMark: 1024 * 1024 });
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
-    stream.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new UsageError(`cannot write ${out}: ${e.code ?? 'error'}`)),
-    );
+    stream.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(`cannot write ${out}: ${readError(e)}`)));
   });
+  stream.on('error', record);
   return {
     stream,
     close: () =>
-      new Promise<void>((resolve, reject) => {
-        stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      new Promise<void>((resolve) => {
+        if (failure !== undefined || stream.destroyed) resolve();
+        else stream.end(() => resolve());
       }),
+    failed: () => failure,
   };
 }
 
@@ -99,12 +118,22 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
       bar?.update(p.progress ?? 0, { state: p.state, events: p.events });
     };
     let code: number = ExitCode.ok;
+    let written = 0;
     try {
       const handle = runQuery(text, { ...options, client, signal: interrupt.signal, onProgress });
       // JSON formats take each event's JSON text as the console sent it: nothing is parsed and serialized again.
       const { writeJson } = writer;
-      if (writeJson !== undefined) for await (const json of handle.json()) await writeJson(json);
-      else for await (const event of handle) await writer.write(event);
+      if (writeJson !== undefined) {
+        for await (const json of handle.json()) {
+          await writeJson(json);
+          written++;
+        }
+      } else {
+        for await (const event of handle) {
+          await writer.write(event);
+          written++;
+        }
+      }
       await writer.end();
       const summary = await handle.summary;
       bar?.stop();
@@ -123,8 +152,29 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
       }
     } catch (error) {
       bar?.stop();
-      await writer.flush?.().catch(() => undefined);
-      code = reportError(error, io, file);
+      // Standard output redirected to a file writes synchronously: its error is thrown before it is emitted.
+      const thrown = error as NodeJS.ErrnoException;
+      const failed = output.failed() ?? (thrown?.syscall === 'write' && thrown.code ? thrown : undefined);
+      if (failed !== undefined && failed.code === 'EPIPE' && flags.out === undefined) {
+        // The reader went away (| head): stop quietly, as Unix tools do.
+        code = ExitCode.ok;
+      } else if (failed !== undefined) {
+        writeLine(
+          io.stderr,
+          `s1ql: cannot write ${flags.out ?? 'standard output'}: ${readError(failed)}; the run was stopped, ` +
+            'so the output is incomplete.',
+        );
+        code = ExitCode.usage;
+      } else {
+        await writer.flush?.().catch(() => undefined);
+        code = reportError(error, io, file);
+        if (written > 0) {
+          writeLine(
+            io.stderr,
+            `s1ql: ${counted(written, 'event')} written before it stopped: the output is incomplete.`,
+          );
+        }
+      }
     } finally {
       interrupt.dispose();
       await output.close();
