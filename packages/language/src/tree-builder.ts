@@ -181,21 +181,30 @@ export class TreeBuilder {
         );
       }
     }
-    const checked = opNode.kind === 'Operator' ? this.checkOperand(opNode, operand) : (operand ?? null);
+    // Without a field the operator is probably a piece of a misspelt one (`Not In Contains`): no fix is certain.
+    const checked =
+      opNode.kind === 'Operator' ? this.checkOperand(opNode, operand, field !== undefined) : (operand ?? null);
     return { kind: 'Predicate', range, field: fieldNode, operator: opNode, operand: checked };
   }
 
-  /** Checks the operand has the shape the operator takes, and reports what is missing or extra. */
-  checkOperand(op: OperatorNode, operand: Operand | undefined): Operand | null {
+  /** Checks the operand has the shape the operator takes, and reports what is missing or extra (fixed if `certain`). */
+  checkOperand(op: OperatorNode, operand: Operand | undefined, certain: boolean): Operand | null {
     const info = operatorInfo(op.id);
     const name = info.canonical;
     switch (info.operand) {
       case 'none':
         if (operand) {
-          this.report(Codes.operandShape, `${name} takes no value.`, operand.range, {
-            title: 'Remove the value',
-            edits: [{ range: { start: op.range.end, end: operand.range.end }, newText: '' }],
-          });
+          this.report(
+            Codes.operandShape,
+            `${name} takes no value.`,
+            operand.range,
+            certain
+              ? {
+                  title: 'Remove the value',
+                  edits: [{ range: { start: op.range.end, end: operand.range.end }, newText: '' }],
+                }
+              : undefined,
+          );
         }
         return null;
       case 'list':
@@ -207,13 +216,19 @@ export class TreeBuilder {
           return this.missing(op.range);
         }
         if (operand.kind === 'String' || operand.kind === 'Number') {
-          this.report(Codes.operandShape, `${name} takes a list in parentheses.`, operand.range, {
+          const wrap: Fix = {
             title: 'Wrap the value in parentheses',
             edits: [
               { range: { start: operand.range.start, end: operand.range.start }, newText: '(' },
               { range: { start: operand.range.end, end: operand.range.end }, newText: ')' },
             ],
-          });
+          };
+          this.report(
+            Codes.operandShape,
+            `${name} takes a list in parentheses.`,
+            operand.range,
+            certain ? wrap : undefined,
+          );
           return { kind: 'List', range: operand.range, items: [operand] };
         }
         if (operand.kind === 'Range') {
@@ -261,9 +276,8 @@ export class TreeBuilder {
                 : op.id === 'contains'
                   ? 'In Contains'
                   : undefined;
-          const fix: Fix | undefined = inList
-            ? { title: `Use ${inList}`, edits: [{ range: op.range, newText: inList }] }
-            : undefined;
+          const fix: Fix | undefined =
+            inList && certain ? { title: `Use ${inList}`, edits: [{ range: op.range, newText: inList }] } : undefined;
           this.report(
             Codes.operandShape,
             `${name} takes one value, not a list${inList ? `; for a list use ${inList}` : ''}.`,

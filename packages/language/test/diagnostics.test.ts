@@ -165,6 +165,14 @@ describe('syntax diagnostics', () => {
     expect(d.message).toContain('PowerQuery');
   });
 
+  it('P211 gives no fix when the operator has no field before it (part of a misspelt operator)', () => {
+    for (const text of ['A Not In Contains ("a")', 'A In AnyCase Contains ("a")', 'A Not In In "x"']) {
+      const shape = parse(text).diagnostics.filter((d) => d.code === Codes.operandShape);
+      expect(shape.length, text).toBeGreaterThan(0);
+      for (const d of shape) expect(d.fix, text).toBeUndefined();
+    }
+  });
+
   it('P211 operand shape: a single value for In is wrapped, a list for = becomes In', () => {
     expect(fixed('A In "x"', Codes.operandShape)).toBe('A In ("x")');
     expect(fixed('A = ("x", "y")', Codes.operandShape)).toBe('A In ("x", "y")');
