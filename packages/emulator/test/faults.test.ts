@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultSpecError, parseFaults } from '../src/index.ts';
+import { FAULT_STATES, FaultSpecError, parseFaults } from '../src/index.ts';
 
 describe('parseFaults', () => {
   it('reads the documented example', () => {
@@ -35,13 +35,64 @@ describe('parseFaults', () => {
       'status:200',
       'status:429@0',
       'slow:fast',
-      'state:DONE',
+      'state:Done',
       'token:maybe',
       'drop@x',
       'cut:2s',
     ]) {
       expect(() => parseFaults(bad), bad).toThrow(FaultSpecError);
     }
-    expect(() => parseFaults('state:DONE')).toThrow(/state:DONE/);
+    expect(() => parseFaults('state:Done')).toThrow(/state:Done/);
+  });
+
+  it('accepts every state the contract lists, named ones in any case', () => {
+    for (const state of [
+      'RUNNING',
+      'PLANNING',
+      'QUERY_RUNNING',
+      'EVENTS_RUNNING',
+      'PROCESS_RUNNING',
+      'FINISHED',
+      'EMPTY_RESULTS',
+      'QUERY_CANCEL',
+      'QUERY_CANCELLED',
+      'QUERY_EXPIRED',
+      'TIMED_OUT',
+      'TIMEOUT',
+      'FAILED',
+      'FAILED_CLIENT',
+      'ERROR',
+      'QUERY_NOT_FOUND',
+    ]) {
+      expect(FAULT_STATES).toContain(state);
+      expect(parseFaults(`state:${state}@2`)).toEqual([
+        { kind: 'state', state, when: { type: 'nth', from: 2, to: 2 } },
+      ]);
+    }
+    expect(parseFaults('state:empty_results')).toEqual([
+      { kind: 'state', state: 'EMPTY_RESULTS', when: { type: 'always' } },
+    ]);
+  });
+
+  it('accepts an unknown upper-case state as-is and rejects a malformed one clearly', () => {
+    expect(parseFaults('state:SOMETHING_NEW@1,state:V2_STATE')).toEqual([
+      { kind: 'state', state: 'SOMETHING_NEW', when: { type: 'nth', from: 1, to: 1 } },
+      { kind: 'state', state: 'V2_STATE', when: { type: 'always' } },
+    ]);
+    for (const bad of [
+      'state:',
+      'state:something_new',
+      'state:Done',
+      'state:A-B',
+      'state:2FAST',
+      'state:_X',
+      'state:A B',
+    ]) {
+      expect(() => parseFaults(bad), bad).toThrow(FaultSpecError);
+      expect(() => parseFaults(bad), bad).toThrow(
+        /STATE must be one of .*QUERY_NOT_FOUND.* or another upper-case identifier/,
+      );
+    }
+    expect(() => parseFaults('state:FAILED:ERROR')).toThrow(/expected state:STATE/);
   });
 });

@@ -9,6 +9,8 @@ import {
   createTelemetry,
   type EmulatorHandle,
   type EmulatorOptions,
+  FAULT_STATES,
+  loadEvents,
   NGINX_429,
   startEmulator,
   type Telemetry,
@@ -27,6 +29,30 @@ async function start(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface StatusData {
+  responseState: string;
+  progressStatus: number | string;
+  responseError?: string;
+}
+
+async function status(e: EmulatorHandle, id: string): Promise<StatusData> {
+  const got = await call(e, 'GET', `dv/query-status?queryId=${id}`);
+  if (got.status !== 200) throw new Error(`query-status ${got.status}: ${got.text}`);
+  return (got.json as { data: StatusData }).data;
+}
+
+/** Polls query-status until it reports `state` (running states included), and returns that status. */
+async function waitState(e: EmulatorHandle, id: string, state: string): Promise<StatusData> {
+  const seen: string[] = [];
+  for (let i = 0; i < 500; i++) {
+    const data = await status(e, id);
+    if (data.responseState === state) return data;
+    seen.push(data.responseState);
+    await sleep(5);
+  }
+  throw new Error(`query never reported ${state} (saw ${[...new Set(seen)].join(', ')})`);
+}
 
 /** A GET read byte by byte as it arrives: whatever the body was before the connection ended, and whether it ended cleanly. */
 function rawGet(e: EmulatorHandle, path: string): Promise<{ status: number; body: string; ended: boolean }> {
@@ -427,6 +453,73 @@ describe('faults', () => {
     expect((await call(e, 'GET', `dv/events?queryId=${timedOut}`)).status).toBe(400);
   });
 
+  it('state:EMPTY_RESULTS ends a query that matched in EMPTY_RESULTS, and paging it gives zero events', async () => {
+    const e = await start({ faults: 'state:EMPTY_RESULTS@1' });
+    const id = await initQuery(e, 'EndpointOS = "linux"');
+    expect((await waitDone(e, id)).at(-1)).toBe('EMPTY_RESULTS');
+    expect(await status(e, id)).toEqual({ responseState: 'EMPTY_RESULTS', progressStatus: 100 });
+    expect(await allEvents(e, id)).toEqual({ events: [], pages: 1, total: 0 });
+    const page = await call(e, 'GET', `dv/events?queryId=${id}&limit=1000`);
+    expect(page.json).toEqual({ data: [], pagination: { nextCursor: null, totalItems: 0 } });
+    expect((await call(e, 'GET', `dv/events/process?queryId=${id}`)).json).toMatchObject({ data: [] });
+    // The next query is not affected: it matches and finishes.
+    const next = await initQuery(e, 'EndpointOS = "linux"');
+    expect((await waitDone(e, next)).at(-1)).toBe('FINISHED');
+    expect((await allEvents(e, next)).total).toBeGreaterThan(0);
+  });
+
+  it('state:QUERY_NOT_FOUND fails the query with responseError; its pages are 404 Query Not Found', async () => {
+    const e = await start({ faults: 'state:QUERY_NOT_FOUND@1' });
+    const id = await initQuery(e, 'EndpointOS = "linux"');
+    expect((await waitDone(e, id)).at(-1)).toBe('QUERY_NOT_FOUND');
+    const data = await status(e, id);
+    expect(data.responseState).toBe('QUERY_NOT_FOUND');
+    expect(data.progressStatus).toBe(100);
+    expect(data.responseError).toMatch(/not found/i);
+    const page = await call(e, 'GET', `dv/events?queryId=${id}&limit=10`);
+    expect(page.status).toBe(404);
+    expect(page.json).toEqual({ errors: [{ code: 4040010, detail: 'Query Not Found' }] });
+  });
+
+  it('state:STATE can force every state the contract lists; failed ones carry responseError', async () => {
+    const failed = ['FAILED', 'FAILED_CLIENT', 'ERROR', 'QUERY_NOT_FOUND'];
+    const e = await start({ faults: FAULT_STATES.map((s, i) => `state:${s}@${i + 1}`).join(',') });
+    for (const state of FAULT_STATES) {
+      const id = await initQuery(e, 'EndpointOS = "linux"');
+      const data = await waitState(e, id, state);
+      expect('responseError' in data, state).toBe(failed.includes(state));
+    }
+  });
+
+  it('an unknown state (state:SOMETHING_NEW) is reported as-is and never left, until cancel-query', async () => {
+    const e = await start({ faults: 'state:SOMETHING_NEW@1,state:PROCESS_RUNNING@2', resultTtlMs: 30 });
+    const id = await initQuery(e, 'EndpointOS = "linux"');
+    const states = await waitDone(e, id);
+    expect(states.at(-1)).toBe('SOMETHING_NEW');
+    // Well past the result lifetime and twice it (when a finished query is forgotten), it is still there.
+    await sleep(150);
+    for (let i = 0; i < 3; i++) {
+      expect(await status(e, id)).toEqual({ responseState: 'SOMETHING_NEW', progressStatus: expect.anything() });
+      await sleep(20);
+    }
+    const page = await call(e, 'GET', `dv/events?queryId=${id}&limit=10`);
+    expect(page.status).toBe(400);
+    expect(page.text).toMatch(/not finished \(state SOMETHING_NEW\)/);
+    expect((await status(e, id)).responseState).toBe('SOMETHING_NEW');
+    // A client that times out cancels it, like a running query.
+    expect((await call(e, 'POST', 'dv/cancel-query', { queryId: id })).json).toEqual({ data: { success: true } });
+    expect((await status(e, id)).responseState).toBe('QUERY_CANCELLED');
+    // A forced running state is never left either.
+    const stuck = await initQuery(e, 'EndpointOS = "linux"');
+    await waitState(e, stuck, 'PROCESS_RUNNING');
+    await sleep(150);
+    expect((await status(e, stuck)).responseState).toBe('PROCESS_RUNNING');
+  });
+
+  it('rejects a malformed state fault', async () => {
+    await expect(start({ faults: 'state:something-new' })).rejects.toThrow(/upper-case identifier/);
+  });
+
   it('expire-query@2 and expire-cursor@1 break paging the way the API does', async () => {
     const e = await start({ faults: 'expire-query@3,expire-cursor@1' });
     const id = await initQuery(e, 'ObjectType = "file"');
@@ -483,5 +576,28 @@ describe('data files', () => {
       await e.close();
       emu = undefined;
     }
+  });
+
+  it('loads NDJSON whose strings hold raw U+2028 and U+2029, and serves those exact strings', async () => {
+    const list = [...createTelemetry({ seed: 7, count: 200, endMs: END }).events(0, 200)].map((x, i) =>
+      i % 3 === 0
+        ? { ...x, srcProcCmdLine: `cmd.exe /c echo a\u2028b\u2029c ${i}`, tgtFilePath: `C:\\x\u2029\u2028${i}` }
+        : x,
+    );
+    const lines = list.map((x) => JSON.stringify(x));
+    // JSON.stringify leaves U+2028/U+2029 raw, which is what this test is about.
+    expect(lines[0]).toContain('\u2028');
+    expect(lines[0]).not.toContain('\\u2028');
+    // \r\n line ends are still line ends, and the last line needs no newline.
+    const ndjson = join(tmpdir(), `emulator-${process.pid}-ls.ndjson`);
+    await writeFile(ndjson, `${lines.slice(0, 100).join('\r\n')}\r\n${lines.slice(100).join('\n')}`);
+    expect(await loadEvents(ndjson)).toEqual(list);
+    const e = await start({ data: ndjson });
+    const id = await initQuery(e, 'EndpointOS = "windows"');
+    await waitDone(e, id);
+    const got = await allEvents(e, id, 7);
+    const expected = list.filter((x) => x.endpointOs === 'windows');
+    expect(expected.some((x) => String(x.srcProcCmdLine).includes('\u2028b\u2029'))).toBe(true);
+    expect(got.events).toEqual(expected);
   });
 });

@@ -25,7 +25,9 @@ Faults (--faults SPEC): a comma-separated list of KIND[:ARG...][@WHEN].
   drop[:ENDPOINT]          close the connection before any response
   cut[:ENDPOINT]           send the status, the headers and half the body, then close the connection
   slow:DURATION[:ENDPOINT] delay the response (500ms, 2s)
-  state:STATE              the query ends in STATE: FAILED (with responseError), TIMED_OUT, QUERY_EXPIRED, ...
+  state:STATE              the query ends in STATE: any state of the API (FAILED, QUERY_NOT_FOUND with
+                           responseError; EMPTY_RESULTS pages empty; TIMED_OUT, QUERY_EXPIRED, ...) or an unknown
+                           upper-case one (SOMETHING_NEW), then reported until cancelled
                            (WHEN counts accepted init-query calls)
   expire-query             the query's results are gone while paging: 404 Query Not Found, state QUERY_EXPIRED
                            (WHEN counts dv/events calls)

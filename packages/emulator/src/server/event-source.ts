@@ -1,7 +1,6 @@
 /** What the server queries: generated telemetry, or events loaded from a JSON array / NDJSON file. */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { type DvEvent, parseTimestamp } from '@s1ql/engine';
 import type { Telemetry } from '../telemetry/generator.ts';
 
@@ -56,6 +55,26 @@ function asEvent(value: unknown, where: string): DvEvent {
 }
 
 /**
+ * The lines of a file, streamed. Lines end only at \n (a \r before it is dropped): unlike node:readline, U+2028 and
+ * U+2029, which JSON allows raw inside strings, are not line breaks, and neither is a lone \r.
+ */
+async function* ndjsonLines(path: string): AsyncGenerator<string> {
+  let partial = '';
+  // With an encoding, the stream decodes UTF-8 sequences split across chunks correctly.
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>) {
+    let start = 0;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
+      const line = partial + chunk.slice(start, nl);
+      partial = '';
+      yield line.endsWith('\r') ? line.slice(0, -1) : line;
+      start = nl + 1;
+    }
+    partial += chunk.slice(start);
+  }
+  if (partial !== '') yield partial.endsWith('\r') ? partial.slice(0, -1) : partial;
+}
+
+/**
  * Reads events from a file: a JSON array (or an events response `{"data": [...]}`), or NDJSON (one object a line,
  * read as a stream so a large file is never held as one string).
  */
@@ -84,9 +103,8 @@ export async function loadEvents(path: string): Promise<DvEvent[]> {
     if (Array.isArray(data)) return data.map((e, i) => asEvent(e, `${path}: data[${i}]`));
   }
   const events: DvEvent[] = [];
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
-  for await (const line of lines) {
+  for await (const line of ndjsonLines(path)) {
     n++;
     if (line.trim() === '') continue;
     let value: unknown;

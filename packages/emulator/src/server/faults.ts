@@ -11,18 +11,34 @@ export type When =
   | { readonly type: 'nth'; readonly from: number; readonly to: number }
   | { readonly type: 'probability'; readonly p: number };
 
-/** Final states a `state` fault can force on a query. */
-export const FAULT_STATES = [
-  'FAILED',
-  'FAILED_CLIENT',
-  'ERROR',
-  'TIMED_OUT',
-  'TIMEOUT',
-  'QUERY_EXPIRED',
-  'QUERY_CANCELLED',
-  'QUERY_CANCEL',
-] as const;
-export type FaultState = (typeof FAULT_STATES)[number];
+/** Deep Visibility query states by class, as the contract (`dv/query-status`) lists them. */
+export const RUNNING_STATES = ['RUNNING', 'PLANNING', 'QUERY_RUNNING', 'EVENTS_RUNNING', 'PROCESS_RUNNING'] as const;
+export const DONE_STATES = ['FINISHED', 'EMPTY_RESULTS'] as const;
+export const CANCELLED_STATES = ['QUERY_CANCEL', 'QUERY_CANCELLED', 'QUERY_EXPIRED', 'TIMED_OUT', 'TIMEOUT'] as const;
+/** Failed states carry `responseError`. */
+export const FAILED_STATES = ['FAILED', 'FAILED_CLIENT', 'ERROR', 'QUERY_NOT_FOUND'] as const;
+
+/**
+ * The named states a `state` fault can force on a query. Any other upper-case identifier (`state:SOMETHING_NEW`)
+ * is accepted too: an unknown state, reported as-is.
+ */
+export const FAULT_STATES = [...DONE_STATES, ...FAILED_STATES, ...CANCELLED_STATES, ...RUNNING_STATES] as const;
+/** A state name: one of FAULT_STATES or any other upper-case identifier. */
+export type FaultState = string;
+
+/** What a forced state does to a query once its simulated run is over. */
+export type StateClass = 'running' | 'done' | 'cancelled' | 'failed' | 'unknown';
+
+export function stateClass(state: string): StateClass {
+  const is = (list: readonly string[]) => list.includes(state);
+  if (is(DONE_STATES)) return 'done';
+  if (is(FAILED_STATES)) return 'failed';
+  if (is(CANCELLED_STATES)) return 'cancelled';
+  if (is(RUNNING_STATES)) return 'running';
+  return 'unknown';
+}
+
+const STATE_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 export type Fault =
   | { readonly kind: 'status'; readonly status: number; readonly endpoint: EndpointId | '*'; readonly when: When }
@@ -138,11 +154,16 @@ export function parseFaults(spec: string): Fault[] {
         faults.push({ kind: 'slow', ms: parseDuration(rest[0] ?? '', item), endpoint, when });
         break;
       case 'state': {
-        need(1, `state:STATE[@WHEN] with STATE one of ${FAULT_STATES.join(', ')}`);
-        const state = (rest[0] ?? '').toUpperCase();
-        if (!(FAULT_STATES as readonly string[]).includes(state))
-          throw new FaultSpecError(`${item}: STATE must be one of ${FAULT_STATES.join(', ')}`);
-        faults.push({ kind: 'state', state: state as FaultState, when });
+        need(1, 'state:STATE[@WHEN]');
+        const text = rest[0] ?? '';
+        // Named states are matched in any case (state:failed); any other name must be an upper-case identifier.
+        const named = FAULT_STATES.find((s) => s === text.toUpperCase());
+        if (named === undefined && !STATE_NAME.test(text)) {
+          throw new FaultSpecError(
+            `${item}: STATE must be one of ${FAULT_STATES.join(', ')}, or another upper-case identifier (A-Z, 0-9, _; such as SOMETHING_NEW) for an unknown state`,
+          );
+        }
+        faults.push({ kind: 'state', state: named ?? text, when });
         break;
       }
       case 'expire-query':

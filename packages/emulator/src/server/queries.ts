@@ -5,7 +5,7 @@
  */
 import type { DvEvent } from '@s1ql/engine';
 import type { EventSource } from './event-source.ts';
-import type { FaultState } from './faults.ts';
+import { type FaultState, type StateClass, stateClass } from './faults.ts';
 
 export interface QueryTiming {
   /** Simulated run time: states progress over it even when evaluation is faster. */
@@ -132,23 +132,42 @@ export class QueryRun {
     return Math.max(this.evaluationDoneAt, this.createdAt + this.#timing.durationMs);
   }
 
+  /** The class of the forced state, if any. */
+  get #forcedClass(): StateClass | null {
+    const forced = this.request.forcedState;
+    return forced === null ? null : stateClass(forced);
+  }
+
+  /**
+   * True when the query ends in a forced running or unknown state: it never leaves it on its own (no results, no
+   * expiry, never forgotten); only cancel-query ends it.
+   */
+  get #stuck(): boolean {
+    const c = this.#forcedClass;
+    return c === 'running' || c === 'unknown';
+  }
+
   /** The state the API would report now, with its progress. */
   state(now: number): { state: string; progress: number; error?: string } {
     if (this.cancelledAt !== null) return { state: 'QUERY_CANCELLED', progress: this.cancelledProgress };
     const finished = this.finishedAt();
     const done = finished !== null && now >= finished;
     if (this.#error !== null && done) return { state: 'FAILED', progress: 100, error: this.#error };
+    const forced = this.request.forcedState;
+    if (forced !== null && done && this.#stuck) return { state: forced, progress: 99 };
     if (this.expired || (done && now >= finished + this.#timing.resultTtlMs)) {
       return { state: 'QUERY_EXPIRED', progress: 100 };
     }
     if (done) {
-      const forced = this.request.forcedState;
       if (forced !== null) {
-        if (forced === 'FAILED' || forced === 'FAILED_CLIENT' || forced === 'ERROR') {
+        if (this.#forcedClass === 'failed') {
           return {
             state: forced,
             progress: 100,
-            error: 'Query failed: the search backend returned an error (fault injected by the emulator)',
+            error:
+              forced === 'QUERY_NOT_FOUND'
+                ? 'Query not found: the search backend lost the query (fault injected by the emulator)'
+                : 'Query failed: the search backend returned an error (fault injected by the emulator)',
           };
         }
         return { state: forced, progress: 100 };
@@ -164,6 +183,8 @@ export class QueryRun {
 
   /** The matches, all or of one object type (`dv/events/{type}`), as source indices. */
   indices(type: string | null): Uint32Array {
+    // A forced EMPTY_RESULTS has no results, whatever matched.
+    if (this.request.forcedState === 'EMPTY_RESULTS') return new Uint32Array(0);
     const all = this.#matches.subarray(0, this.#total);
     if (type === null) return all;
     let filtered = this.#byType.get(type);
@@ -183,9 +204,12 @@ export class QueryRun {
     return this.#source.eventAt(index);
   }
 
-  /** True once the query can be forgotten (twice the result lifetime after it finished or was cancelled). */
+  /**
+   * True once the query can be forgotten (twice the result lifetime after it finished or was cancelled); a query
+   * stuck in a forced running or unknown state is kept until it is cancelled.
+   */
   collectable(now: number): boolean {
-    const end = this.cancelledAt ?? this.finishedAt();
+    const end = this.cancelledAt ?? (this.#stuck ? null : this.finishedAt());
     return end !== null && now >= end + 2 * this.#timing.resultTtlMs;
   }
 }

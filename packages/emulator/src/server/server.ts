@@ -413,7 +413,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (injected.expireQuery) run.expired = true;
     const now = Date.now();
     const { state } = run.state(now);
-    if (state === 'QUERY_EXPIRED') return queryNotFound();
+    if (state === 'QUERY_EXPIRED' || state === 'QUERY_NOT_FOUND') return queryNotFound();
     if (state !== 'FINISHED' && state !== 'EMPTY_RESULTS') {
       return validationError(
         `Query ${run.id} is not finished (state ${state}): poll dv/query-status until FINISHED before reading events`,
