@@ -142,6 +142,22 @@ describe('reporters', () => {
     expect(out).not.toContain('\u001b[');
   });
 
+  it('stylish: the caret keeps tabs, infos are notes (not warnings), the fix hint names the command', () => {
+    const tabbed = '\tEventType = "Login" AND X = 1';
+    const out = toStylish([{ filePath: 't.s1ql', messages: run(tabbed), source: tabbed }], {
+      fixWith: '`s1ql lint --fix`',
+    });
+    // X is at column 26: under it, the tab and 24 spaces.
+    expect(out).toContain(`      | \t${' '.repeat(24)}^\n`);
+    expect(out).toContain('potentially fixable with `s1ql lint --fix`.');
+    const info: LintMessage = { ...(messages[0] as LintMessage), severity: 'info' };
+    const infoOnly = [{ filePath: 'i.s1ql', messages: [info], source: text }];
+    expect(toStylish(infoOnly)).toContain('1 note, no problems');
+    const [file] = toEslintJson(infoOnly) as { messages: { severity: number }[]; warningCount: number }[];
+    expect(file?.messages.map((m) => m.severity)).toEqual([1]);
+    expect(file?.warningCount).toBe(0);
+  });
+
   it('json: the ESLint shape with fix as {range, text}', () => {
     const [file] = toEslintJson(results) as {
       messages: { ruleId: string; severity: number; line: number; column: number; fix?: unknown }[];

@@ -8,7 +8,7 @@ import pc from 'picocolors';
 import { findLintConfig } from '../check-config.ts';
 import { startWorkers, workersFor } from '../check-workers.ts';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { expandPaths, type Io, writeLine } from '../io.ts';
+import { counted, expandPaths, type Io, writeLine } from '../io.ts';
 
 interface CheckOptions {
   readonly format: string;
@@ -84,10 +84,10 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
         throw error;
       }
       io.stdout.write(report(reporters, format, result, sources, io));
-      const tests = `hunt tests: ${result.testsRun} run, ${result.testsFailed} failed, ${result.testsNotRun} hunts not run`;
+      const tests = `hunt tests: ${result.testsRun} run, ${result.testsFailed} failed, ${counted(result.testsNotRun, 'hunt')} not run`;
       writeLine(
         io.stderr,
-        `${result.files.length} hunts checked: ${result.errorCount} errors, ${result.warningCount} warnings; ${tests}`,
+        `${counted(result.files.length, 'hunt')} checked: ${counted(result.errorCount, 'error')}, ${counted(result.warningCount, 'warning')}; ${tests}`,
       );
       const tooManyWarnings = result.warningCount > maxWarnings;
       if (tooManyWarnings) writeLine(io.stderr, `too many warnings (${result.warningCount}, at most ${maxWarnings})`);
@@ -110,6 +110,6 @@ function report(
     case 'github':
       return toGithub(result.files);
     case 'stylish':
-      return toStylish(result.files, { color: io.stdout.isTTY ? pc : false, sources });
+      return toStylish(result.files, { color: io.stdout.isTTY ? pc : false, sources, fixWith: '`s1ql lint --fix`' });
   }
 }

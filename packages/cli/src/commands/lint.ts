@@ -172,7 +172,13 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
       }
       let errors = 0;
       let warnings = 0;
-      for (const r of results) for (const m of r.messages) m.severity === 'error' ? errors++ : warnings++;
+      for (const r of results) {
+        for (const m of r.messages) {
+          // An info is neither an error nor a warning: it never fails the run.
+          if (m.severity === 'error') errors++;
+          else if (m.severity === 'warning') warnings++;
+        }
+      }
       if (errors === 0 && maxWarnings >= 0 && warnings > maxWarnings) {
         writeLine(io.stderr, `s1ql: too many warnings (${warnings}; maximum: ${maxWarnings}).`);
       }

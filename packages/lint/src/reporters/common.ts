@@ -5,10 +5,15 @@ export function isError(m: LintMessage): boolean {
   return m.severity === 'error';
 }
 
-export function counts(messages: readonly LintMessage[]): { errors: number; warnings: number } {
+/** Errors, warnings and infos: an info is neither (it never fails a run, nor counts against --max-warnings). */
+export function counts(messages: readonly LintMessage[]): { errors: number; warnings: number; infos: number } {
   let errors = 0;
-  for (const m of messages) if (isError(m)) errors++;
-  return { errors, warnings: messages.length - errors };
+  let warnings = 0;
+  for (const m of messages) {
+    if (isError(m)) errors++;
+    else if (m.severity === 'warning') warnings++;
+  }
+  return { errors, warnings, infos: messages.length - errors - warnings };
 }
 
 export function eslintSeverity(s: Severity): 1 | 2 {

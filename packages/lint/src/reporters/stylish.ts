@@ -20,6 +20,8 @@ export interface StylishOptions {
   readonly color?: Colors | false;
   /** File texts by filePath, for code frames when the results do not carry them. */
   readonly sources?: ReadonlyMap<string, string>;
+  /** How fixes are applied, for the summary (default: "the `--fix` option", as `s1ql lint` takes it). */
+  readonly fixWith?: string;
 }
 
 function codeFrame(text: string, m: LintMessage, c: Colors): string[] {
@@ -29,7 +31,8 @@ function codeFrame(text: string, m: LintMessage, c: Colors): string[] {
   const gutter = String(m.range.start.line);
   const start = m.range.start.column - 1;
   const end = m.range.end.line === m.range.start.line ? m.range.end.column - 1 : line.length;
-  const marker = ' '.repeat(start) + '^'.repeat(Math.max(1, end - start));
+  // Tabs kept as tabs under the line, so the caret lines up however the terminal expands them.
+  const marker = line.slice(0, start).replace(/[^\t]/g, ' ') + '^'.repeat(Math.max(1, end - start));
   return [
     `    ${c.dim(`${gutter} |`)} ${line}`,
     `    ${c.dim(`${' '.repeat(gutter.length)} |`)} ${(m.severity === 'error' ? c.red : c.yellow)(marker)}`,
@@ -41,6 +44,7 @@ export function toStylish(results: readonly FileResult[], options: StylishOption
   const out: string[] = [];
   let errors = 0;
   let warnings = 0;
+  let infos = 0;
   let fixableErrors = 0;
   let fixableWarnings = 0;
   for (const result of results) {
@@ -64,17 +68,21 @@ export function toStylish(results: readonly FileResult[], options: StylishOption
     const n = counts(result.messages);
     errors += n.errors;
     warnings += n.warnings;
+    infos += n.infos;
   }
   const total = errors + warnings;
-  if (total === 0) return '';
+  if (total + infos === 0) return '';
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const summary = `✖ ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
+  const summary =
+    total === 0
+      ? `${plural(infos, 'note')}, no problems`
+      : `✖ ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}${infos > 0 ? `; ${plural(infos, 'note')}` : ''})`;
   out.push((errors > 0 ? c.red : c.yellow)(c.bold(summary)));
   if (fixableErrors + fixableWarnings > 0) {
     out.push(
       (errors > 0 ? c.red : c.yellow)(
         c.bold(
-          `  ${plural(fixableErrors, 'error')} and ${plural(fixableWarnings, 'warning')} potentially fixable with the \`--fix\` option.`,
+          `  ${plural(fixableErrors, 'error')} and ${plural(fixableWarnings, 'warning')} potentially fixable with ${options.fixWith ?? 'the `--fix` option'}.`,
         ),
       ),
     );
