@@ -65,6 +65,8 @@ export const Codes = {
   badList: 'P212',
   /** No condition at all: an empty query, or one with only comments (the grammar needs one). */
   emptyQuery: 'P213',
+  /** Parentheses and NOTs nested deeper than the parser follows (MAX_NESTING). */
+  tooDeep: 'P214',
   /** A dotted S1QL 2.0 field name in a 1.0 query. */
   dottedField: 'S301',
   /** `*` or `%` inside an `=` / `!=` / `In` value: matched literally, probably meant as a wildcard. */

@@ -59,11 +59,22 @@ function parseUnsafe(text: string): ParseResult {
     if (tok.tokenType === T.StringLiteral) stringDiagnostic(tok, text, lines, diagnostics);
   }
 
-  const p = parser as S1qlParser;
-  p.b = new TreeBuilder(text, lines, diagnostics);
-  p.input = lexed.tokens;
-  const expr = p.query();
-  for (const error of p.errors) diagnostics.push(recognitionError(error, lines));
+  const tooDeep = nestingBeyond(lexed.tokens, MAX_NESTING);
+  let expr: Expr | null = null;
+  if (tooDeep) {
+    diagnostics.push({
+      code: Codes.tooDeep,
+      severity: 'error',
+      message: `Parentheses and NOTs are nested more than ${MAX_NESTING} deep here; no hunt needs that many: simplify the query.`,
+      range: tokenRange(tooDeep, lines),
+    });
+  } else {
+    const p = parser as S1qlParser;
+    p.b = new TreeBuilder(text, lines, diagnostics);
+    p.input = lexed.tokens;
+    expr = p.query();
+    for (const error of p.errors) diagnostics.push(recognitionError(error, lines));
+  }
 
   const comments: Comment[] = (lexed.groups.comments ?? []).map((tok) => ({
     kind: 'Comment',
@@ -104,6 +115,23 @@ function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnost
         : `Unexpected characters ${JSON.stringify(ch.length > 20 ? `${ch.slice(0, 20)}…` : ch)}.`,
     range: lines.range(error.offset, error.offset + error.length),
   };
+}
+
+/** How deep parentheses and NOTs may nest: every consumer of the tree recurses, and the stack is finite. */
+export const MAX_NESTING = 200;
+
+/** The first token past `max` levels of open parentheses and NOTs in a row, if any. */
+function nestingBeyond(tokens: readonly IToken[], max: number): IToken | undefined {
+  let depth = 0;
+  let nots = 0;
+  for (const tok of tokens) {
+    if (tok.tokenType === T.LParen) depth++;
+    else if (tok.tokenType === T.RParen) depth = Math.max(0, depth - 1);
+    if (tok.tokenType === T.Not) nots++;
+    else if (tok.tokenType !== T.LParen) nots = 0;
+    if (depth + nots > max) return tok;
+  }
+  return undefined;
 }
 
 function recognitionError(error: IRecognitionException, lines: LineIndex): Diagnostic {

@@ -211,6 +211,20 @@ describe('comments', () => {
   });
 });
 
+describe('nesting', () => {
+  it('follows parentheses and NOTs 200 deep, and reports P214 (never a stack overflow) beyond', () => {
+    const nested = (n: number) => `${'('.repeat(n)}A = "1"${')'.repeat(n)}`;
+    expect(parse(nested(200)).diagnostics).toEqual([]);
+    for (const text of [nested(201), nested(20_000), `${'NOT '.repeat(5_000)}A = "1"`]) {
+      const { ast, diagnostics } = parse(text);
+      expect(diagnostics.map((d) => d.code)).toEqual(['P214']);
+      expect(ast.expr).toBeNull();
+    }
+    const at = parse(`B = "2" AND ${nested(250)}`).diagnostics[0];
+    expect(at?.range.start.column).toBe(13 + 200);
+  });
+});
+
 describe('recovery', () => {
   it('keeps a usable partial tree and reports several errors in one query', () => {
     const { ast, diagnostics } = parse('A = AND B In ContainsCIS ("x") AND (C = "1" AND D NotIn ("y")');
