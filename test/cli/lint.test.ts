@@ -178,6 +178,9 @@ describe('s1ql lint', () => {
         messages: { ruleId: string | null; message: string; fix?: { range: [number, number]; text: string } }[];
       }[];
       const fixes = (file?.messages ?? []).filter((m) => m.fix);
+      // s1ql check places the same fixes the same way.
+      const checked = JSON.parse(s1ql(['check', '--format', 'json', name], { cwd: dir }).stdout) as (typeof file)[];
+      expect(checked[0]?.messages.filter((m) => m.fix).map((m) => m.fix)).toEqual(fixes.map((m) => m.fix));
       expect(
         fixes.map((m) => m.message.slice(0, 20)),
         name,

@@ -2,7 +2,7 @@
  * The queries a file holds. A `.s1ql` file (or standard input) is one query; YAML hunts are read by the
  * library package, which maps positions in the query back to the YAML file.
  */
-import { type Diagnostic, type Fix, LineIndex, type Position, type Range, type TextEdit } from '@s1ql/language';
+import type { Diagnostic, Fix, Position, Range } from '@s1ql/language';
 import type { Input } from './io.ts';
 
 export interface QuerySource {
@@ -20,39 +20,6 @@ export interface QuerySource {
 }
 
 const identity = <T>(x: T): T => x;
-
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.range.start.offset - a.range.start.offset)) {
-    out = out.slice(0, e.range.start.offset) + e.newText + out.slice(e.range.end.offset);
-  }
-  return out;
-}
-
-/**
- * A fix of a YAML hunt's query as one edit of the file: the query with the fix applied, written into the file as
- * `replaceQuery` writes it (quotes and escapes as the scalar needs them), then the part of the file that changed.
- * Mapping each edit's range alone would put unescaped text into a quoted scalar.
- */
-function yamlFix(fileText: string, query: string, replaceQuery: (q: string) => string): (fix: Fix) => Fix {
-  let lines: LineIndex | undefined;
-  return (fix) => {
-    const next = replaceQuery(applyEdits(query, fix.edits));
-    let start = 0;
-    while (start < fileText.length && start < next.length && fileText[start] === next[start]) start++;
-    let end = 0;
-    while (
-      end < fileText.length - start &&
-      end < next.length - start &&
-      fileText[fileText.length - 1 - end] === next[next.length - 1 - end]
-    ) {
-      end++;
-    }
-    lines ??= new LineIndex(fileText);
-    const range = lines.range(start, fileText.length - end);
-    return { ...fix, edits: [{ range, newText: next.slice(start, next.length - end) }] };
-  };
-}
 
 export function isYaml(path: string): boolean {
   return /\.ya?ml$/i.test(path);
@@ -84,7 +51,7 @@ export async function querySource(input: Input): Promise<QuerySource> {
     toFile: query.toFile,
     fileDiagnostics,
     replaceQuery: hunt.replaceQuery,
-    fixToFile: yamlFix(input.text, query.text, hunt.replaceQuery),
+    fixToFile: query.fixToFile,
   };
 }
 

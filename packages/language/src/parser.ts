@@ -351,7 +351,7 @@ export class S1qlParser extends EmbeddedActionsParser {
               if (!close) {
                 const at = this.b.outer(inner).end;
                 const insert: Fix = { title: 'Insert )', edits: [{ range: { start: at, end: at }, newText: ')' }] };
-                const where = `the ( at line ${openRange.start.line}, column ${openRange.start.column} of the query`;
+                const where = `the ( of \`${this.b.snippet(openRange.start.offset)}\``;
                 if (this.LA(1).tokenType.name === 'EOF') {
                   // The group runs to the end: the only place its ) can go. Deep Visibility closes it (SentinelLabs
                   // publish such a hunt), so this is a warning with a certain fix rather than an error.
@@ -527,7 +527,7 @@ export class S1qlParser extends EmbeddedActionsParser {
         if (!close) {
           this.b.report(
             Codes.missingCloseParen,
-            `Missing ) to close the list opened at line ${start.line}, column ${start.column} of the query.`,
+            `Missing ) to close the list \`${this.b.snippet(start.offset)}\`.`,
             { start: end, end },
             undefined,
             [{ title: 'Insert )', edits: [{ range: { start: end, end }, newText: ')' }] }],

@@ -85,6 +85,15 @@ function firstClauseEnd(e: Expr): number {
   return (x.parenthesized ?? x.range).end.offset;
 }
 
+/** Where the last clause of `e` (its rightmost predicate, with its parentheses) ends. */
+function lastClauseEnd(e: Expr): number {
+  let x = e;
+  while (x.kind === 'And' || x.kind === 'Or' || x.kind === 'Not') {
+    x = x.kind === 'Not' ? x.operand : (x.operands.at(-1) as Expr);
+  }
+  return (x.parenthesized ?? x.range).end.offset;
+}
+
 function needsParens(child: Expr, parent: 'And' | 'Or' | 'Not'): boolean {
   if (child.kind !== 'And' && child.kind !== 'Or') return false;
   return parent === 'Not' || child.kind !== parent;
@@ -128,9 +137,16 @@ class Layout {
    * before `e` as a whole, so they do not break it: printing the output again gives the same text.
    */
   expr(e: Expr, depth: number, prefix: string, parent: 'And' | 'Or' | 'Not' | null, comments: Comment[] = []): void {
-    const pad = this.unit.repeat(depth);
     this.comments(comments, firstClauseEnd(e), depth);
     const parens = parent !== null && needsParens(e, parent);
+    // After the last clause: inside printed parentheses a comment stays before the `)`; otherwise it follows `e`.
+    const after = parens ? [] : takeFrom(comments, lastClauseEnd(e));
+    this.#expr(e, depth, prefix, parens, comments);
+    this.comments(after, Number.POSITIVE_INFINITY, depth);
+  }
+
+  #expr(e: Expr, depth: number, prefix: string, parens: boolean, comments: Comment[]): void {
+    const pad = this.unit.repeat(depth);
     const one = parens ? `(${flat(e)})` : flat(e);
     if (comments.length === 0 && pad.length + prefix.length + one.length <= this.width) {
       this.lines.push(pad + prefix + one);
@@ -170,6 +186,13 @@ class Layout {
   comments(comments: Comment[], offset: number, depth: number): void {
     for (const c of takeBefore(comments, offset)) this.lines.push(`${this.unit.repeat(depth)}--${c.text}`);
   }
+}
+
+/** Removes and returns the trailing `comments` (in text order) that start at or after `offset`. */
+function takeFrom(comments: Comment[], offset: number): Comment[] {
+  let n = comments.length;
+  while (n > 0 && (comments[n - 1] as Comment).range.start.offset >= offset) n--;
+  return comments.splice(n);
 }
 
 /** Removes and returns the leading `comments` (in text order) that start before `offset`. */

@@ -41,6 +41,15 @@ export class TreeBuilder {
   /** The last "unexpected token" diagnostic, so a run of stray tokens gets one diagnostic. */
   lastStray: Diagnostic | undefined;
 
+  /**
+   * The text from `offset` on, cut at a line end or after about 24 characters: names a place in a message without
+   * coordinates (which would be the query's, not the file's, in a YAML hunt).
+   */
+  snippet(offset: number): string {
+    const rest = this.text.slice(offset).split(/\r|\n/, 1)[0] ?? '';
+    return rest.length > 24 ? `${rest.slice(0, 24).trimEnd()}…` : rest.trimEnd();
+  }
+
   constructor(text: string, lines: LineIndex, diagnostics: Diagnostic[]) {
     this.text = text;
     this.lines = lines;

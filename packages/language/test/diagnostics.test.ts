@@ -86,7 +86,7 @@ describe('syntax diagnostics', () => {
     const text = '(A = "1" AND B = "2" , C = "3"';
     const d = first(text, Codes.missingCloseParen);
     expect(d.severity).toBe('error');
-    expect(d.message).toContain('line 1, column 1 of the query');
+    expect(d.message).toBe('Missing ) to close the ( of `(A = "1" AND B = "2" , C…`.');
     expect(d.range.start.column).toBe(21);
     expect(suggested(text, Codes.missingCloseParen)).toBe('(A = "1" AND B = "2") , C = "3"');
   });

@@ -191,14 +191,11 @@ export function checkLibrary(hunts: readonly Hunt[], options: CheckOptions = {})
 }
 
 function mapToFile(m: CheckMessage, query: HuntQuery): CheckMessage {
-  const mapEdits = <T extends { readonly edits: readonly { readonly range: Range; readonly newText: string }[] }>(
-    fix: T,
-  ): T => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, range: query.toFile(e.range) })) });
   return {
     ...m,
     range: query.toFile(m.range),
-    ...(m.fix ? { fix: mapEdits(m.fix) } : {}),
-    ...(m.suggestions ? { suggestions: m.suggestions.map(mapEdits) } : {}),
+    ...(m.fix ? { fix: query.fixToFile(m.fix) } : {}),
+    ...(m.suggestions ? { suggestions: m.suggestions.map((f) => query.fixToFile(f)) } : {}),
   };
 }
 

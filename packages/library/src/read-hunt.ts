@@ -2,7 +2,7 @@
  * Reads one hunt file: a `.s1ql` file (the whole text is the query) or a YAML file in SentinelLabs' layout plus our
  * keys. Never throws on user input: every problem is a diagnostic in file positions.
  */
-import { type Diagnostic, LineIndex, type Range, type Severity } from '@s1ql/language';
+import { type Diagnostic, type Fix, LineIndex, type Range, type Severity, type TextEdit } from '@s1ql/language';
 import {
   isMap,
   isScalar,
@@ -26,6 +26,12 @@ export interface HuntQuery {
   readonly text: string;
   /** Maps a range in `text` to the range in the file (line and column in the YAML file). */
   readonly toFile: (range: Range) => Range;
+  /**
+   * A fix of the query as an edit of the file. In a YAML hunt it is the query with the fix applied, written into
+   * the file as `replaceQuery` writes it (quoted and escaped as its scalar needs), then the part of the file that
+   * changed: mapping each edit's range alone would put unescaped text into a quoted scalar.
+   */
+  readonly fixToFile: <F extends Fix>(fix: F) => F;
 }
 
 /** One `lint` exclusion of a hunt: the rule it silences, why, and where it is written. */
@@ -79,7 +85,7 @@ function readS1qlFile(text: string, fileName: string): Hunt {
     fileName,
     format: 's1ql',
     meta: {},
-    query: { text, toFile: (range) => range },
+    query: { text, toFile: (range) => range, fixToFile: (fix) => fix },
     diagnostics: [],
     replaceQuery: (newText) => (newText.endsWith('\n') ? newText : `${newText}\n`),
     dialect: 's1ql1',
@@ -172,9 +178,10 @@ class YamlHuntReader {
 
     const queryPair = pairs.get('query');
     const queryNode = queryPair && isScalar(queryPair.value) ? queryPair.value : undefined;
+    const replaceQuery = (newText: string): string => replaceQueryIn(text, queryPair, newText);
     const query =
       queryNode && typeof queryNode.value === 'string' && queryNode.value.trim() !== ''
-        ? this.queryOf(queryNode)
+        ? this.queryOf(queryNode, replaceQuery)
         : undefined;
 
     const own = this.readOwnKeys(meta, pairs);
@@ -183,7 +190,7 @@ class YamlHuntReader {
       ...own,
       meta,
       ...(query ? { query } : {}),
-      replaceQuery: (newText) => replaceQueryIn(text, queryPair, newText),
+      replaceQuery,
       keyRange,
     };
     if (typeof meta.title === 'string' && meta.title.trim() !== '') return { ...hunt, title: meta.title.trim() };
@@ -342,13 +349,29 @@ class YamlHuntReader {
     return out;
   }
 
-  queryOf(node: Scalar): HuntQuery {
+  queryOf(node: Scalar, replaceQuery: (newText: string) => string): HuntQuery {
     const value = node.value as string;
     const length = value.length;
     // Built on the first finding: most queries of a library have none.
     let map: ScalarMap | undefined;
     return {
       text: value,
+      fixToFile: (fix) => {
+        const file = this.#text;
+        const next = replaceQuery(applyEdits(value, fix.edits));
+        let start = 0;
+        while (start < file.length && start < next.length && file[start] === next[start]) start++;
+        let end = 0;
+        while (
+          end < file.length - start &&
+          end < next.length - start &&
+          file[file.length - 1 - end] === next[next.length - 1 - end]
+        ) {
+          end++;
+        }
+        const range = this.range(start, file.length - end);
+        return { ...fix, edits: [{ range, newText: next.slice(start, next.length - end) }] } as typeof fix;
+      },
       toFile: (range) => {
         map ??= scalarMap(this.#text, node) ?? approximateMap(value, node);
         const { starts, ends } = map;
@@ -482,6 +505,14 @@ function queryValueOf(text: string): unknown {
 
 function sameQuery(value: unknown, newText: string): boolean {
   return typeof value === 'string' && value.replace(/\n+$/, '') === newText.replace(/\n+$/, '');
+}
+
+function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.range.start.offset - a.range.start.offset)) {
+    out = out.slice(0, e.range.start.offset) + e.newText + out.slice(e.range.end.offset);
+  }
+  return out;
 }
 
 function replaceQueryIn(text: string, pair: Pair | undefined, newText: string): string {
