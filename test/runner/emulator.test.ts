@@ -92,10 +92,11 @@ describe('runQuery against the emulator', () => {
       const handle = runQuery(Q, runOptions(c, { signal: controller.signal }));
       setTimeout(() => controller.abort(), 150);
       const error = await failure(collectIds(handle));
-      expect(error).toMatchObject({ code: 'S1QL_CANCELLED', exitCode: 4 });
+      const queryId = callsTo(emu, 'init-query')[0]?.queryId;
+      expect(error).toMatchObject({ code: 'S1QL_CANCELLED', exitCode: 4, cancel: 'sent', queryId });
+      expect((error as Error).message).toContain(`cancel sent for ${queryId}`);
       expect(callsTo(emu, 'cancel-query').map((c) => c.status)).toEqual([200]);
       expect(emu.stats.runningQueries).toBe(0);
-      const queryId = callsTo(emu, 'init-query')[0]?.queryId;
       const status = await fetch(`${emu.url}/web/api/v2.1/dv/query-status?queryId=${queryId}`, {
         headers: { authorization: `ApiToken ${TOKEN}` },
       });
@@ -110,7 +111,7 @@ describe('runQuery against the emulator', () => {
     const c = client(emu, SCALE);
     try {
       const error = await failure(collectIds(runQuery(Q, runOptions(c, { timeoutMs: 200 }))));
-      expect(error).toMatchObject({ code: 'S1QL_TIMEOUT' });
+      expect(error).toMatchObject({ code: 'S1QL_TIMEOUT', cancel: 'sent' });
       expect(callsTo(emu, 'cancel-query')).toHaveLength(1);
       expect(emu.stats.runningQueries).toBe(0);
     } finally {

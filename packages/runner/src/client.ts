@@ -46,6 +46,15 @@ export interface CallOptions {
   readonly query?: Readonly<Record<string, string | number | undefined>>;
   readonly body?: unknown;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * For a POST that may start something (init-query): when `signal` aborts while the request is in flight, let
+   * that one request go on for up to this long rather than drop it, so its answer (the id of a query to cancel) is
+   * not lost. Nothing is retried after the abort. A 2xx answer within the grace is returned as usual (the caller
+   * checks its signal); otherwise the call fails with the signal's reason, or, when the request was sent and its
+   * outcome is unknown (no answer in time, a 5xx, a broken connection), with a RunnerError whose `cancel` is
+   * `unknown`. Without it, an abort drops the request at once.
+   */
+  readonly abortGraceMs?: number;
   readonly policy?: RetryPolicy;
   /** Filled when known so a 403 can name the probable missing scope. */
   readonly scoped?: boolean;
@@ -193,9 +202,12 @@ export class DvClient {
     const label = `${options.method} ${options.path}`;
     for (let attempt = 1; ; attempt++) {
       await abortable(budget.acquire(options.signal), options.signal);
+      // Aborted while its slot came up: nothing is sent.
+      if (options.signal?.aborted) throw cancelled(options.signal, undefined);
       this.calls[endpoint]++;
       let status: number;
       let retryAfter: string | string[] | undefined;
+      const flight = inFlight(options.signal, options.abortGraceMs);
       try {
         const response = await this.#dispatcher.request({
           origin: this.connection.origin,
@@ -207,13 +219,17 @@ export class DvClient {
             ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           body: options.body === undefined ? null : JSON.stringify(options.body),
-          signal: options.signal ?? null,
+          signal: flight.signal ?? null,
         });
         status = response.statusCode;
         retryAfter = response.headers['retry-after'];
         await read(response.body);
       } catch (error) {
-        if (options.signal?.aborted) throw cancelled(options.signal, error);
+        if (options.signal?.aborted) {
+          // Within a grace, a request that reached the server and got no usable answer may have started something.
+          const unknown = flight.graced && classifyNetworkError(error) !== 'before-send';
+          throw cancelled(options.signal, error, unknown ? label : undefined);
+        }
         const failure = classifyNetworkError(error);
         const code = networkCode(error) ?? 'unknown';
         const retryable =
@@ -237,8 +253,14 @@ export class DvClient {
                 'Check the host name, the network and any proxy, then run the command again.',
           { cause: error },
         );
+      } finally {
+        flight.dispose();
       }
       if (status >= 200 && status < 300) return;
+      // An answer that came within the grace is not retried: a refusal (4xx) started nothing; a 5xx may have.
+      if (options.signal?.aborted) {
+        throw cancelled(options.signal, undefined, flight.graced && status >= 500 ? label : undefined);
+      }
       const body = apiError(bodyText());
       if (policy.statuses.includes(status) && attempt < policy.maxAttempts) {
         const now = Date.now();
@@ -352,10 +374,51 @@ export class DvClient {
   }
 }
 
-function cancelled(signal: AbortSignal | undefined, cause: unknown): RunnerError {
+/**
+ * The error of a call stopped by its signal: the signal's reason. `inFlight` names a request that was sent and
+ * whose outcome is unknown: the error says so (`cancel: 'unknown'`), since it may have started a query.
+ */
+function cancelled(signal: AbortSignal | undefined, cause: unknown, inFlight?: string): RunnerError {
   const reason = signal?.reason;
-  if (reason instanceof RunnerError) return reason;
-  return new RunnerError('S1QL_CANCELLED', 'cancelled', { cause });
+  const stopped = reason instanceof RunnerError ? reason : new RunnerError('S1QL_CANCELLED', 'cancelled', { cause });
+  if (inFlight === undefined) return stopped;
+  return new RunnerError(
+    stopped.code,
+    `${stopped.message}; ${inFlight} was in flight and its outcome is unknown: a query may still be running on the console`,
+    { cause: cause ?? stopped, cancel: 'unknown' },
+  );
+}
+
+interface Flight {
+  /** The request's own signal. */
+  readonly signal: AbortSignal | undefined;
+  /** True once the caller's signal aborted during this request and the grace let it go on. */
+  readonly graced: boolean;
+  dispose(): void;
+}
+
+/** The signal of one request: the caller's, or with a grace, one that aborts `graceMs` after the caller's does. */
+function inFlight(signal: AbortSignal | undefined, graceMs: number | undefined): Flight {
+  if (signal === undefined || graceMs === undefined) return { signal, graced: false, dispose: () => undefined };
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let graced = false;
+  const onAbort = (): void => {
+    graced = true;
+    timer = setTimeout(() => controller.abort(signal.reason), Math.max(0, graceMs));
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    get graced() {
+      return graced;
+    },
+    dispose: () => {
+      signal.removeEventListener('abort', onAbort);
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
 }
 
 async function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {

@@ -33,6 +33,18 @@ const EXIT_CODES: Readonly<Record<RunnerErrorCode, number>> = {
   S1QL_BAD_RESPONSE: 5,
 };
 
+/**
+ * What became of the console-side query when a run stopped before it ended (an abort or a timeout, or any failure
+ * once a query was running), so a caller can say truthfully whether a query may be left running:
+ * - `sent`: dv/cancel-query was sent for `queryId` and the console accepted it;
+ * - `failed`: dv/cancel-query for `queryId` could not be delivered: the query may still be running;
+ * - `not-needed`: no query was running: none had been started (or init-query was refused), or `queryId` had
+ *   already ended on the console;
+ * - `unknown`: dv/init-query was in flight and its outcome could not be learned in time: a query may still be
+ *   running, and its id is not known.
+ */
+export type CancelOutcome = 'sent' | 'failed' | 'not-needed' | 'unknown';
+
 export interface RunnerErrorOptions {
   readonly cause?: unknown;
   readonly exitCode?: number;
@@ -41,6 +53,8 @@ export interface RunnerErrorOptions {
   /** The API's own error code (for example 4000040), when the body had one. */
   readonly apiCode?: number;
   readonly queryId?: string;
+  /** Set when the run stopped early (abort, timeout): whether a query may be left running on the console. */
+  readonly cancel?: CancelOutcome;
   /** Syntax errors found locally (parse diagnostics), so callers can print them with positions. */
   readonly diagnostics?: readonly unknown[];
 }
@@ -51,6 +65,7 @@ export class RunnerError extends Error {
   readonly status: number | undefined;
   readonly apiCode: number | undefined;
   readonly queryId: string | undefined;
+  readonly cancel: CancelOutcome | undefined;
   readonly diagnostics: readonly unknown[] | undefined;
 
   constructor(code: RunnerErrorCode, message: string, options: RunnerErrorOptions = {}) {
@@ -61,6 +76,7 @@ export class RunnerError extends Error {
     this.status = options.status;
     this.apiCode = options.apiCode;
     this.queryId = options.queryId;
+    this.cancel = options.cancel;
     this.diagnostics = options.diagnostics;
   }
 }

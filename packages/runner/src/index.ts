@@ -4,7 +4,7 @@ export type { CallOptions, ClientOptions, RetryInfo } from './client.ts';
 export { DvClient } from './client.ts';
 export type { ResolveConnectionOptions } from './connection.ts';
 export { Connection, createConnection, isLoopback, normalizeHost, resolveConnection } from './connection.ts';
-export type { RunnerErrorCode, RunnerErrorOptions } from './errors.ts';
+export type { CancelOutcome, RunnerErrorCode, RunnerErrorOptions } from './errors.ts';
 export { exitCodeOf, isRunnerError, RunnerError } from './errors.ts';
 export type { EventsPage } from './page.ts';
 export { readEventsPageBytes } from './page.ts';
@@ -18,7 +18,7 @@ export {
   parseRetryAfter,
 } from './retry.ts';
 export type { DvEvent, RunHandle, RunOptions, RunProgress, RunSummary } from './run.ts';
-export { DEFAULT_LIMIT, prepareQuery, resolveWindow, runQuery } from './run.ts';
+export { DEFAULT_ABORT_GRACE_MS, DEFAULT_LIMIT, prepareQuery, resolveWindow, runQuery } from './run.ts';
 export type { StateClass } from './states.ts';
 export { classifyState, progressOf } from './states.ts';
 export type { IocHit, SweepResult, SweepRunOptions } from './sweep.ts';

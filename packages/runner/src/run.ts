@@ -13,7 +13,7 @@ import { type Diagnostic, parse, printCompact } from '@s1ql/language';
 import { type Budgets, sleep } from './budgets.ts';
 import { callInto, DvClient } from './client.ts';
 import type { Connection } from './connection.ts';
-import { RunnerError } from './errors.ts';
+import { type CancelOutcome, RunnerError } from './errors.ts';
 import { type EventsPage, PageBuffer, peekNextCursor, readEventsPageBytes } from './page.ts';
 import { CANCEL_POLICY, GET_POLICY, INIT_POLICY } from './retry.ts';
 import { classifyState, progressOf, type StateClass } from './states.ts';
@@ -36,7 +36,14 @@ export interface RunOptions {
   readonly pageSize?: number;
   /** The whole run, init to last page; then the query is cancelled and the run fails with S1QL_TIMEOUT. */
   readonly timeoutMs?: number;
+  /** Aborting cancels the query, and the run fails with S1QL_CANCELLED. */
   readonly signal?: AbortSignal;
+  /**
+   * When an abort or the timeout comes while dv/init-query is in flight, how long that request may still take to
+   * answer (default 5 s, not retried), so that the query it may have started is cancelled rather than left running.
+   * The error says which happened (RunnerError.cancel).
+   */
+  readonly abortGraceMs?: number;
   /** Shared budgets when the run makes its own client (default: the process-wide registry). */
   readonly budgets?: Budgets;
   /** Re-runs allowed after an expired/cancelled query or cursor (default 2). */
@@ -90,6 +97,10 @@ export interface RunHandle extends AsyncIterable<DvEvent> {
 }
 
 export const DEFAULT_LIMIT = 20_000;
+/** How long an init-query in flight at an abort may still answer (RunOptions.abortGraceMs). */
+export const DEFAULT_ABORT_GRACE_MS = 5_000;
+/** The bound on cancelling a query when a run stops early (dv/cancel-query, its retries included). */
+const CANCEL_TIMEOUT_MS = 10_000;
 const DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_POLL_MS = 10_000;
 
@@ -168,6 +179,54 @@ class Rerun extends Error {
   }
 }
 
+interface Stop {
+  readonly outcome: CancelOutcome;
+  readonly queryId: string | undefined;
+  readonly cancelError: unknown;
+  readonly graceMs: number;
+  readonly cause: unknown;
+}
+
+/** The error of a run stopped by an abort or its timeout, saying truthfully what became of its query. */
+function stopped(reason: RunnerError, stop: Stop): RunnerError {
+  const { outcome, queryId } = stop;
+  let what: string;
+  switch (outcome) {
+    case 'sent':
+      what = `the query was cancelled on the console (cancel sent for ${queryId})`;
+      break;
+    case 'failed': {
+      // Its own bound running out surfaces as S1QL_CANCELLED (the timeout signal's reason is not a RunnerError).
+      const error = stop.cancelError;
+      const why =
+        error instanceof RunnerError && error.code !== 'S1QL_CANCELLED'
+          ? error.code
+          : `no answer within ${CANCEL_TIMEOUT_MS / 1000} s`;
+      what =
+        `cancelling ${queryId} failed (${why}), so the query may still be running on the console ` +
+        'until it finishes or expires';
+      break;
+    }
+    case 'unknown':
+      what =
+        `dv/init-query was in flight and its outcome could not be learned within ${Math.round(stop.graceMs / 100) / 10} s, ` +
+        'so a query may still be running on the console (its id is unknown) until it finishes or expires';
+      break;
+    case 'not-needed':
+      what =
+        queryId === undefined
+          ? 'no query had been started on the console'
+          : `the query ${queryId} had already ended on the console`;
+      break;
+  }
+  const advice = reason.code === 'S1QL_TIMEOUT' ? '. Narrow the window or raise --timeout' : '';
+  return new RunnerError(reason.code, `${reason.message}; ${what}${advice}`, {
+    cause: stop.cause ?? stop.cancelError,
+    ...(queryId === undefined ? {} : { queryId }),
+    cancel: outcome,
+  });
+}
+
 export function runQuery(query: string, options: RunOptions): RunHandle {
   const progressTarget = new EventTarget();
   const controller = new AbortController();
@@ -181,10 +240,9 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
   // Callers that only iterate must not get an unhandled rejection from the summary.
   summary.catch(() => undefined);
 
+  // The reason says why the run stopped; what became of its query is added when the run ends (see `stopped`).
   const onUserAbort = (): void => {
-    controller.abort(
-      new RunnerError('S1QL_CANCELLED', 'the run was cancelled; the query was cancelled on the console'),
-    );
+    controller.abort(new RunnerError('S1QL_CANCELLED', 'the run was cancelled'));
   };
   if (options.signal?.aborted) onUserAbort();
   else options.signal?.addEventListener('abort', onUserAbort, { once: true });
@@ -225,6 +283,30 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
     let complete = false;
     let finished = false;
     let retriesAtStart = 0;
+    // True while dv/init-query is being called: an abort then leaves its outcome to learn.
+    let initInFlight = false;
+    const graceMs = Math.max(0, options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS);
+    // The query is cancelled once at most, when the run stops before the console finished it.
+    let cancelTried = false;
+    const cancelRunning = async (): Promise<{ readonly outcome: CancelOutcome; readonly error?: unknown }> => {
+      if (cancelTried || client === undefined || queryId === undefined || stateClass !== 'running') {
+        return { outcome: 'not-needed' };
+      }
+      cancelTried = true;
+      try {
+        // Paced and retried like any call on this token (CANCEL_POLICY), within a bound of its own.
+        await client.call('cancel-query', {
+          method: 'POST',
+          path: 'dv/cancel-query',
+          body: { queryId },
+          signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+          policy: CANCEL_POLICY,
+        });
+        return { outcome: 'sent' };
+      } catch (error) {
+        return { outcome: 'failed', error };
+      }
+    };
     // Aborts a prefetched page when the run stops early.
     let pageController: AbortController | undefined;
     const spare: PageBuffer[] = [];
@@ -252,8 +334,7 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
           controller.abort(
             new RunnerError(
               'S1QL_TIMEOUT',
-              `the query did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s and was cancelled; ` +
-                'narrow the window or raise --timeout',
+              `the query did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
             ),
           );
         }, options.timeoutMs);
@@ -280,11 +361,16 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
         const scoped = body.siteIds !== undefined || body.accountIds !== undefined;
         state = 'INIT';
         stateClass = 'running';
+        // A re-run's previous query has ended (cancelled or expired by the console): there is none to cancel.
+        queryId = undefined;
+        initInFlight = true;
         const init = await c.call<{ data?: { queryId?: unknown } }>('init-query', {
           method: 'POST',
           path: 'dv/init-query',
           body,
           signal,
+          // An abort now lets the request answer, so a query it started is cancelled, not left running.
+          abortGraceMs: graceMs,
           policy: INIT_POLICY,
           scoped,
         });
@@ -293,6 +379,9 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
           throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/init-query answered without a queryId');
         }
         queryId = id;
+        initInFlight = false;
+        // Aborted while init-query was answering: the query it started is cancelled on the way out.
+        if (signal.aborted) throw signal.reason;
         state = 'STARTED';
         emit(0);
 
@@ -547,9 +636,19 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
     } catch (error) {
       finished = true;
       const reason = controller.signal.reason;
+      // Leave no query running, before the failure is reported (a caller may exit on it).
+      const { outcome, error: cancelError } = await cancelRunning();
       const mapped =
         controller.signal.aborted && reason instanceof RunnerError
-          ? reason
+          ? stopped(reason, {
+              // init-query failed in flight other than by the abort itself (no answer within the grace, a 5xx, a
+              // broken connection): a query may have started.
+              outcome: initInFlight && error !== reason ? 'unknown' : outcome,
+              queryId,
+              cancelError,
+              graceMs,
+              cause: error === reason ? undefined : error,
+            })
           : error instanceof RunnerError
             ? error
             : error instanceof TypeError
@@ -563,18 +662,8 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
       pageController?.abort();
       if (timer !== undefined) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onUserAbort);
-      // Leave no query running: cancel when the run stops before the console finished it.
-      if (client !== undefined && queryId !== undefined && stateClass === 'running') {
-        await client
-          .call('cancel-query', {
-            method: 'POST',
-            path: 'dv/cancel-query',
-            body: { queryId },
-            signal: AbortSignal.timeout(10_000),
-            policy: CANCEL_POLICY,
-          })
-          .catch(() => undefined);
-      }
+      // Leave no query running: cancel when the consumer stops reading before the console finished it.
+      await cancelRunning();
       if (!finished) {
         // The consumer stopped reading early.
         summaryResolve({
