@@ -287,7 +287,9 @@ describe('s1ql doctor against s1ql emulator', () => {
   }, 60_000);
 
   it('warns inside 30 days (exit 0); exit 3 on a refused token or a missing permission', async () => {
-    const soon = new Date(Date.now() + 10 * 86_400_000 + 3_600_000).toISOString();
+    // Ten calendar days ahead, at noon: days left count dates, as a person does, whatever the hour now.
+    const now = new Date();
+    const soon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 10, 12)).toISOString();
     const url = await emulator('--faults', `token:expires=${soon}`);
     const r = await s1ql(['doctor'], { S1_HOST: url, S1_API_TOKEN: TOKEN });
     expect(r.code, r.stderr).toBe(0);
@@ -299,6 +301,25 @@ describe('s1ql doctor against s1ql emulator', () => {
     expect(denied.code).toBe(3);
     expect(denied.stderr).toContain('SDL Data.viewEdr');
     expectNoToken(denied);
+  }, 60_000);
+});
+
+describe('s1ql doctor when the console is partial or failing', () => {
+  it('a console without users/api-token-details: a warning, exit 0', async () => {
+    const url = await emulator('--rate-limits', 'off', '--faults', 'status:404:api-token-details');
+    const r = await s1ql(['doctor'], { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warn  this console does not offer users/api-token-details (404); expiry unknown');
+  }, 60_000);
+
+  it('a test query that cannot be cancelled is named, so it can be found', async () => {
+    const url = await emulator('--rate-limits', 'off', '--faults', 'drop:cancel-query');
+    const r = await s1ql(['doctor'], { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(
+      /FAIL .*the test query q[0-9a-f]{32} \(one event, the last minute\) could not be cancelled/,
+    );
+    expectNoToken(r);
   }, 60_000);
 });
 

@@ -249,7 +249,12 @@ export class DvClient {
           mayHaveStarted
             ? `${label}: the connection to ${this.connection.host} failed after the request was sent (${code}); ` +
                 'a query may have started, so it was not sent again. Check the network and run the command again.'
-            : `${label}: cannot reach ${this.connection.host} (${code})${attempt > 1 ? ` after ${attempt} attempts` : ''}. ` +
+            : /SSL|TLS|CERT/i.test(code)
+              ? `${label}: the TLS handshake with ${this.connection.host} failed (${code}). ` +
+                (code.includes('WRONG_VERSION')
+                  ? 'The server does not speak HTTPS there: for a local emulator, give the host as http://127.0.0.1:<port>.'
+                  : 'Check the host name and the certificate chain (a proxy that inspects TLS needs its CA trusted).')
+              : `${label}: cannot reach ${this.connection.host} (${code})${attempt > 1 ? ` after ${attempt} attempts` : ''}. ` +
                 'Check the host name, the network and any proxy, then run the command again.',
           { cause: error },
         );

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +18,8 @@ import {
 
 const ORIGIN = 'https://console.example.net';
 let agent: MockAgent;
+// Each test that makes a client closes its agent once (a test on a real socket makes none).
+const closed = new WeakSet<MockAgent>();
 
 function client(): DvClient {
   agent = new MockAgent();
@@ -27,7 +31,9 @@ function client(): DvClient {
 }
 
 afterEach(async () => {
-  await agent?.close();
+  if (agent === undefined || closed.has(agent)) return;
+  closed.add(agent);
+  await agent.close();
 });
 
 describe('state classification (DV-API.md)', () => {
@@ -128,6 +134,24 @@ describe('DvClient edge cases (MockAgent)', () => {
       c.call('init-query', { method: 'POST', path: 'dv/init-query', body: {}, policy: INIT_POLICY }),
     ).resolves.toEqual({ data: { queryId: 'q1' } });
     expect(c.calls['init-query']).toBe(2);
+  });
+
+  it('https:// to a plain-HTTP server (a real socket) says the server does not speak HTTPS, not "cannot reach"', async () => {
+    const server = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const c = new DvClient(createConnection(`https://127.0.0.1:${port}`, 'tls-token'), {
+      budgets: new Budgets({ scale: 0 }),
+    });
+    try {
+      await expect(c.call('other', { method: 'GET', path: 'system/status' })).rejects.toMatchObject({
+        code: 'S1QL_NETWORK',
+        message: expect.stringContaining('does not speak HTTPS there'),
+      });
+    } finally {
+      await c.close();
+      server.close();
+    }
   });
 
   it('sends a cursor holding = URL-encoded exactly once', async () => {
