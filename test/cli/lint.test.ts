@@ -104,6 +104,14 @@ describe('s1ql lint', () => {
       region: { startLine: 1, startColumn: 13, endLine: 1, endColumn: 32 },
     });
     expect(result.fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toBe('"Process Creation"');
+    // Findings without a lint rule (the parser's, the library's) have a rules entry too; odd names are encoded.
+    const odd = tempDir({ 'my hunts/50% #1.s1ql': 'EventType = "Process Creation" AND' });
+    const parsed = JSON.parse(s1ql(['lint', '--format', 'sarif', 'my hunts'], { cwd: odd }).stdout);
+    expect(validate(parsed), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const p207 = parsed.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'P207');
+    expect(p207.ruleId).toBe('P207');
+    expect(parsed.runs[0].tool.driver.rules[p207.ruleIndex].id).toBe('P207');
+    expect(p207.locations[0].physicalLocation.artifactLocation.uri).toBe('my%20hunts/50%25%20%231.s1ql');
   });
 
   it('prints GitHub annotations', () => {

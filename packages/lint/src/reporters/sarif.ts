@@ -16,8 +16,33 @@ function region(range: Range) {
   };
 }
 
+/**
+ * A file path as a SARIF artifact URI: relative paths stay relative (resolved against the checkout by code scanning),
+ * absolute ones become file:// URIs; every segment is percent-encoded (a space, `%`, `#`, `?` are not URI text).
+ */
 function uri(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^\.\//, '');
+  const slashed = path.replace(/\\/g, '/').replace(/^\.\//, '');
+  const encoded = slashed.split('/').map(encodeURIComponent).join('/');
+  if (/^[A-Za-z]:\//.test(slashed)) return `file:///${encoded.replace('%3A', ':')}`;
+  return slashed.startsWith('/') ? `file://${encoded}` : encoded;
+}
+
+/** What a finding without a lint rule is, by its code's layer (diagnostics.ts, library codes.ts). */
+const LAYERS: Readonly<Record<string, string>> = {
+  L: 'S1QL lexical error',
+  P: 'S1QL syntax error',
+  S: 'S1QL 1.0 language check',
+  H: 'saved-query library check',
+};
+
+/** A rules entry for each code without a lint rule (parser, language, library) that the results use. */
+function codeRules(results: readonly FileResult[]): { id: string; shortDescription: { text: string } }[] {
+  const codes = new Set<string>();
+  for (const r of results) for (const m of r.messages) if (m.ruleId === null) codes.add(m.code);
+  return [...codes].sort().map((code) => ({
+    id: code,
+    shortDescription: { text: `${LAYERS[code[0] ?? ''] ?? 'finding'} ${code}` },
+  }));
 }
 
 function sarifFix(fix: Fix, file: string) {
@@ -32,8 +57,8 @@ function sarifFix(fix: Fix, file: string) {
   };
 }
 
-function result(m: LintMessage, file: string) {
-  const index = m.ruleId === null ? undefined : ruleIndex.get(m.ruleId);
+function result(m: LintMessage, file: string, codeIndex: ReadonlyMap<string, number>) {
+  const index = m.ruleId === null ? codeIndex.get(m.code) : ruleIndex.get(m.ruleId);
   return {
     ruleId: m.ruleId ?? m.code,
     ...(index !== undefined ? { ruleIndex: index } : {}),
@@ -45,6 +70,8 @@ function result(m: LintMessage, file: string) {
 }
 
 export function toSarif(results: readonly FileResult[], toolVersion: string): object {
+  const extra = codeRules(results);
+  const codeIndex = new Map(extra.map((r, i) => [r.id, rules.length + i]));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -55,19 +82,22 @@ export function toSarif(results: readonly FileResult[], toolVersion: string): ob
             name: 's1ql',
             version: toolVersion,
             informationUri: 'https://github.com/s1ql/s1ql',
-            rules: rules.map((r) => ({
-              id: r.meta.id,
-              name: r.meta.name,
-              shortDescription: { text: r.meta.name },
-              fullDescription: { text: r.meta.description },
-              helpUri: r.meta.docsUrl,
-              defaultConfiguration: { level: DEFAULT_LEVEL[r.meta.defaultSeverity] },
-              properties: { code: r.meta.code, category: r.meta.category },
-            })),
+            rules: [
+              ...rules.map((r) => ({
+                id: r.meta.id,
+                name: r.meta.name,
+                shortDescription: { text: r.meta.name },
+                fullDescription: { text: r.meta.description },
+                helpUri: r.meta.docsUrl,
+                defaultConfiguration: { level: DEFAULT_LEVEL[r.meta.defaultSeverity] },
+                properties: { code: r.meta.code, category: r.meta.category },
+              })),
+              ...extra,
+            ],
           },
         },
         columnKind: 'utf16CodeUnits',
-        results: results.flatMap((r) => r.messages.map((m) => result(m, r.filePath))),
+        results: results.flatMap((r) => r.messages.map((m) => result(m, r.filePath, codeIndex))),
       },
     ],
   };
