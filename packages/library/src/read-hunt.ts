@@ -137,7 +137,10 @@ class YamlHuntReader {
     const root = doc.contents;
     if (doc.errors.length > 0 || !isMap(root)) {
       for (const error of doc.errors.slice(0, 5)) {
-        const firstLine = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message;
+        const firstLine =
+          error.code === 'MULTIPLE_DOCS'
+            ? 'the file holds several YAML documents (---); a hunt file holds one'
+            : (error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message);
         this.report(
           HuntCodes.yamlSyntax,
           'error',
@@ -155,7 +158,13 @@ class YamlHuntReader {
       }
       return { ...base, meta: {}, replaceQuery: () => text, keyRange: () => this.range(0, 0) };
     }
-    const meta = safeToJs(doc);
+    const js = safeToJs(doc);
+    if (js instanceof Error) {
+      // An alias to no anchor, an alias bomb...: the document cannot be read as data at all.
+      this.report(HuntCodes.yamlSyntax, 'error', `Unreadable YAML: ${js.message.split('\n')[0]}`, this.range(0, 0));
+      return { ...base, meta: {}, replaceQuery: () => text, keyRange: () => this.range(0, 0) };
+    }
+    const meta = js;
     const pairs = new Map<string, Pair>();
     for (const pair of root.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
@@ -211,7 +220,7 @@ class YamlHuntReader {
       const node = root.getIn(path, true);
       const range = node && isNodeWithRange(node) ? this.rangeOf(node) : keyRange(key);
       const where = path.join('.');
-      const message = `${where}: ${error.message ?? 'invalid value'}`;
+      const message = schemaMessage(where, error, root.getIn(path));
       if (key === 'title') this.report(HuntCodes.missingTitle, 'error', `Invalid title: ${message}`, range);
       else if (key === 'query') this.report(HuntCodes.missingQuery, 'error', `Invalid query: ${message}`, range);
       else if (OWN_KEYS.includes(key)) this.report(HuntCodes.badOwnKey, 'error', ownKeyMessage(path, error), range);
@@ -385,12 +394,13 @@ class YamlHuntReader {
   }
 }
 
-function safeToJs(doc: YamlDocument): Record<string, unknown> {
+/** The document as data; an Error when it cannot be (an alias to no anchor, too many aliases). */
+function safeToJs(doc: YamlDocument): Record<string, unknown> | Error {
   try {
     const js = doc.toJS({ maxAliasCount: 100 }) as unknown;
     return js && typeof js === 'object' && !Array.isArray(js) ? (js as Record<string, unknown>) : {};
-  } catch {
-    return {};
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }
 
@@ -401,6 +411,40 @@ function isNodeWithRange(node: unknown): node is { range: [number, number, numbe
 function unescapePointer(s: string): string | number {
   const t = s.replace(/~1/g, '/').replace(/~0/g, '~');
   return /^\d+$/.test(t) ? Number(t) : t;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+};
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value) || (typeof value === 'object' && value !== null && 'items' in value))
+    return 'a list or mapping';
+  return typeof value === 'string' ? 'text' : 'that';
+}
+
+/** A schema error in words: "query must be text, not the number 42" rather than Ajv's "must be string,null". */
+function schemaMessage(
+  where: string,
+  error: { keyword?: string; message?: string; params?: unknown },
+  value: unknown,
+): string {
+  if (error.keyword === 'type') {
+    const wanted = String((error.params as { type?: unknown } | undefined)?.type ?? '')
+      .split(',')
+      .filter((t) => t !== 'null')
+      .map((t) => TYPE_NAMES[t] ?? t);
+    const scalar = isScalar(value) ? value.value : value;
+    return `${where} must be ${wanted.join(' or ')}, not ${describeValue(scalar)}`;
+  }
+  return `${where}: ${error.message ?? 'invalid value'}`;
 }
 
 function ownKeyMessage(path: readonly (string | number)[], error: { message?: string; params?: unknown }): string {

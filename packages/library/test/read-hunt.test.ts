@@ -182,6 +182,18 @@ describe('metadata rules (design/CLI.md)', () => {
     expect(codes('title: t\ntitle: u\nquery: A = 1\n')).toEqual(['H501 error 2:1']);
     expect(codes('- just\n- a list\n')).toEqual(['H501 error 1:1']);
   });
+  it('several documents, an alias to no anchor, a query that is not text: said in words', () => {
+    const message = (text: string) => readHunt(text, 'h.yml').diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(message('title: t\nquery: A = 1\n---\ntitle: u\n')).toEqual([
+      'H501 Unreadable YAML: the file holds several YAML documents (---); a hunt file holds one',
+    ]);
+    expect(message('title: *nowhere\nquery: A = 1\n')).toEqual([
+      'H501 Unreadable YAML: Unresolved alias (the anchor must be set before the alias): nowhere',
+    ]);
+    expect(message(`title: t\nquery: 42\n${FULL_META}`)).toEqual([
+      'H503 Invalid query: query must be text, not the number 42',
+    ]);
+  });
   it('our keys: lint exclusions need a reason; tests are {match, no_match} lists of events', () => {
     const hunt = readHunt(
       `title: t\nquery: A = 1\n${FULL_META}id: h-1\ndialect: s1ql1\nlint:\n  - rule: no-foo\n    reason: because\ntests:\n  match:\n    - {eventType: Login}\n  no_match: []\n`,
