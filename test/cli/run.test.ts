@@ -372,5 +372,24 @@ describe('s1ql sweep against s1ql emulator', () => {
     expect(of('no-such-domain.example')?.hits).toBe(0);
     expect(r.stderr).toContain('3 of 5 IOCs seen');
     expectNoToken(r);
+
+    // The same sweep where one of its three queries fails: what the others found is still reported, each IOC
+    // marked as checked or not, with the failure's exit code.
+    const failing = await emulator('--rate-limits', 'off', '--faults', 'state:FAILED@2');
+    const partial = await s1ql(
+      ['sweep', '--iocs', 'iocs.txt', '--format', 'json', '--last', '8d'],
+      { S1_HOST: failing, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' },
+      dir,
+    );
+    expect(partial.code).toBe(4);
+    expect(partial.stderr).toMatch(/the sweep is incomplete: [1-4] IOCs? not checked/);
+    const after = (JSON.parse(partial.stdout) as { hits: { ioc: string; hits: number; status: string }[] }).hits;
+    expect(after.map((h) => h.ioc).sort()).toEqual(hits.map((h) => h.ioc).sort());
+    expect(after.some((h) => h.status === 'complete')).toBe(true);
+    expect(after.some((h) => h.status === 'not-checked')).toBe(true);
+    for (const h of after) {
+      if (h.status === 'complete') expect(h.hits).toBe(of(h.ioc)?.hits);
+      else expect(h.hits).toBe(0);
+    }
   }, 60_000);
 });

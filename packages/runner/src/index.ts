@@ -22,4 +22,4 @@ export { DEFAULT_ABORT_GRACE_MS, DEFAULT_LIMIT, prepareQuery, resolveWindow, run
 export type { StateClass } from './states.ts';
 export { classifyState, progressOf } from './states.ts';
 export type { IocHit, SweepResult, SweepRunOptions } from './sweep.ts';
-export { planSweepQueries, sweep } from './sweep.ts';
+export { planSweepQueries, SweepIncompleteError, sweep } from './sweep.ts';

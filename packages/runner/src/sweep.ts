@@ -5,6 +5,7 @@
 import { type InvalidIoc, type IocKind, type NormalizedIoc, type PlannedQuery, planSweep } from '@s1ql/builder';
 import { DvClient } from './client.ts';
 import type { Connection } from './connection.ts';
+import { RunnerError } from './errors.ts';
 import { type DvEvent, type RunOptions, type RunSummary, resolveWindow, runQuery } from './run.ts';
 
 export interface IocHit {
@@ -17,11 +18,17 @@ export interface IocHit {
   readonly lastSeen: string | undefined;
   /** Endpoint names (sorted) where it was seen. */
   readonly endpoints: readonly string[];
+  /**
+   * How far `hits` can be trusted: `complete`; `possibly-truncated` (a query covering it reached its limit); or
+   * `not-checked` (a query covering it failed or was not run: its hits are a lower bound).
+   */
+  readonly status: 'complete' | 'possibly-truncated' | 'not-checked';
 }
 
 export interface SweepResult {
   readonly hits: readonly IocHit[];
   readonly invalid: readonly InvalidIoc[];
+  /** The queries that ran to the end (a failed or unrun one has no entry). */
   readonly queries: readonly { readonly text: string; readonly summary: RunSummary }[];
   /** True when any query reached its limit: hits may be missing. */
   readonly truncated: boolean;
@@ -107,6 +114,25 @@ function tally(query: PlannedQuery, event: DvEvent, tallies: Map<string, Tally>)
   }
 }
 
+/**
+ * A sweep stopped by a failed query. It is the first failure (same code and exit code), with the results so far:
+ * the hits of the queries that ran, every IOC marked with how far its count can be trusted. Queries still running
+ * at the failure were let finish; none was started after it.
+ */
+export class SweepIncompleteError extends RunnerError {
+  readonly partial: SweepResult;
+  constructor(failure: RunnerError, partial: SweepResult) {
+    super(failure.code, failure.message, {
+      cause: failure,
+      exitCode: failure.exitCode,
+      ...(failure.status === undefined ? {} : { status: failure.status }),
+      ...(failure.queryId === undefined ? {} : { queryId: failure.queryId }),
+    });
+    this.name = 'SweepIncompleteError';
+    this.partial = partial;
+  }
+}
+
 export async function sweep(iocs: readonly string[], options: SweepRunOptions): Promise<SweepResult> {
   const plan = planSweep(iocs, { kind: options.kind ?? 'auto' });
   const tallies = new Map<string, Tally>();
@@ -118,22 +144,29 @@ export async function sweep(iocs: readonly string[], options: SweepRunOptions): 
   const client =
     options.client ??
     new DvClient(options.connection as Connection, options.budgets === undefined ? {} : { budgets: options.budgets });
-  const summaries: { text: string; summary: RunSummary }[] = new Array(plan.queries.length);
+  const summaries: ({ text: string; summary: RunSummary } | undefined)[] = new Array(plan.queries.length);
   let next = 0;
+  let failure: unknown;
   const worker = async (): Promise<void> => {
-    for (;;) {
+    // After a failure no query is started: with the same token, the next would most likely fail the same way.
+    while (failure === undefined) {
       const index = next++;
       const query = plan.queries[index];
       if (query === undefined) return;
       options.onQuery?.(index, plan.queries.length, query.text);
-      const handle = runQuery(query.text, {
-        ...options,
-        client,
-        from: window.fromDate,
-        to: window.toDate,
-      });
-      for await (const event of handle) tally(query, event, tallies);
-      summaries[index] = { text: query.text, summary: await handle.summary };
+      // A query's events count only once it has run to the end: a failed one must not leave half its hits.
+      const own = new Map<string, Tally>();
+      for (const ioc of query.iocs)
+        own.set(keyOf(ioc), { hits: 0, first: undefined, last: undefined, endpoints: new Set() });
+      try {
+        const handle = runQuery(query.text, { ...options, client, from: window.fromDate, to: window.toDate });
+        for await (const event of handle) tally(query, event, own);
+        summaries[index] = { text: query.text, summary: await handle.summary };
+      } catch (error) {
+        failure ??= error;
+        continue;
+      }
+      for (const [key, t] of own) merge(tallies.get(key) as Tally, t);
     }
   };
   try {
@@ -142,6 +175,18 @@ export async function sweep(iocs: readonly string[], options: SweepRunOptions): 
   } finally {
     if (ownClient) await client.close();
   }
+  // An IOC is as trustworthy as the least complete of the queries that cover it.
+  const rank = { complete: 0, 'possibly-truncated': 1, 'not-checked': 2 } as const;
+  const status = new Map<string, IocHit['status']>();
+  plan.queries.forEach((query, i) => {
+    const done = summaries[i];
+    const mark: IocHit['status'] =
+      done === undefined ? 'not-checked' : done.summary.truncated ? 'possibly-truncated' : 'complete';
+    for (const ioc of query.iocs) {
+      const key = keyOf(ioc);
+      if (rank[mark] >= rank[status.get(key) ?? 'complete']) status.set(key, mark);
+    }
+  });
   const hits: IocHit[] = plan.iocs.map((ioc) => {
     const t = tallies.get(keyOf(ioc)) as Tally;
     return {
@@ -152,7 +197,24 @@ export async function sweep(iocs: readonly string[], options: SweepRunOptions): 
       firstSeen: t.first,
       lastSeen: t.last,
       endpoints: [...t.endpoints].sort(),
+      status: status.get(keyOf(ioc)) ?? 'complete',
     };
   });
-  return { hits, invalid: plan.invalid, queries: summaries, truncated: summaries.some((s) => s.summary.truncated) };
+  const ran = summaries.filter((s) => s !== undefined);
+  const result: SweepResult = {
+    hits,
+    invalid: plan.invalid,
+    queries: ran,
+    truncated: ran.some((s) => s.summary.truncated),
+  };
+  if (failure === undefined) return result;
+  if (failure instanceof RunnerError) throw new SweepIncompleteError(failure, result);
+  throw failure;
+}
+
+function merge(into: Tally, from: Tally): void {
+  into.hits += from.hits;
+  if (from.first !== undefined && (into.first === undefined || from.first < into.first)) into.first = from.first;
+  if (from.last !== undefined && (into.last === undefined || from.last > into.last)) into.last = from.last;
+  for (const e of from.endpoints) into.endpoints.add(e);
 }

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { IocKind } from '@s1ql/builder';
-import { DvClient, planSweepQueries, sweep } from '@s1ql/runner';
+import { DvClient, planSweepQueries, SweepIncompleteError, type SweepResult, sweep } from '@s1ql/runner';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
@@ -83,35 +83,50 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
           if (io.stderr.isTTY) writeLine(io.stderr, `s1ql: query ${i + 1}/${n}`);
         },
       });
-      if (flags.format === 'json') {
-        writeLine(io.stdout, JSON.stringify({ hits: result.hits, invalid: result.invalid }, null, 2));
-      } else {
-        const table = new Table({
-          head: ['ioc', 'kind', 'hits', 'first seen', 'last seen', 'endpoints'],
-          style: { head: [], border: [] },
-        });
-        for (const h of result.hits) {
-          table.push([h.ioc, h.kind, String(h.hits), h.firstSeen ?? '', h.lastSeen ?? '', h.endpoints.join(', ')]);
-        }
-        writeLine(io.stdout, table.toString());
-      }
-      const found = result.hits.filter((h) => h.hits > 0).length;
-      writeLine(
-        io.stderr,
-        `s1ql: ${found} of ${counted(result.hits.length, 'IOC')} seen, ${counted(result.queries.length, 'query', 'queries')}`,
-      );
-      if (result.truncated) {
+      printSweep(result, flags.format, io);
+    } catch (error) {
+      // A failed query stops the sweep: what the others found is still printed, each IOC marked as checked or not.
+      if (error instanceof SweepIncompleteError) printSweep(error.partial, flags.format, io);
+      code = reportError(error, io);
+      if (error instanceof SweepIncompleteError) {
+        const unchecked = error.partial.hits.filter((h) => h.status === 'not-checked').length;
         writeLine(
           io.stderr,
-          's1ql: warning: a query reached its limit: hit counts are possibly truncated. Narrow the window or raise --limit.',
+          `s1ql: the sweep is incomplete: ${counted(unchecked, 'IOC')} not checked (marked in the report); ` +
+            'their hit counts are a lower bound.',
         );
       }
-    } catch (error) {
-      code = reportError(error, io);
     } finally {
       interrupt.dispose();
       await client.close();
     }
     done(code);
   });
+}
+
+function printSweep(result: SweepResult, format: string, io: Io): void {
+  if (format === 'json') {
+    writeLine(io.stdout, JSON.stringify({ hits: result.hits, invalid: result.invalid }, null, 2));
+  } else {
+    const table = new Table({
+      head: ['ioc', 'kind', 'hits', 'first seen', 'last seen', 'endpoints', 'checked'],
+      style: { head: [], border: [] },
+    });
+    for (const h of result.hits) {
+      const checked = h.status === 'complete' ? 'yes' : h.status === 'possibly-truncated' ? 'truncated?' : 'NO';
+      table.push([h.ioc, h.kind, String(h.hits), h.firstSeen ?? '', h.lastSeen ?? '', h.endpoints.join(', '), checked]);
+    }
+    writeLine(io.stdout, table.toString());
+  }
+  const found = result.hits.filter((h) => h.hits > 0).length;
+  writeLine(
+    io.stderr,
+    `s1ql: ${found} of ${counted(result.hits.length, 'IOC')} seen, ${counted(result.queries.length, 'query', 'queries')}`,
+  );
+  if (result.truncated) {
+    writeLine(
+      io.stderr,
+      's1ql: warning: a query reached its limit: hit counts are possibly truncated. Narrow the window or raise --limit.',
+    );
+  }
 }
