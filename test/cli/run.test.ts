@@ -372,6 +372,18 @@ describe('s1ql sweep against s1ql emulator', () => {
     expect(of('no-such-domain.example')?.hits).toBe(0);
     expect(r.stderr).toContain('3 of 5 IOCs seen');
     expectNoToken(r);
+    // The other formats of the run options: one record per IOC.
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const csv = await s1ql(['sweep', '--iocs', 'iocs.txt', '--format', 'csv', '--last', '8d'], env, dir);
+    const rows = csv.stdout.trim().split('\n');
+    expect(rows[0]).toBe('ioc,kind,input,hits,firstSeen,lastSeen,endpoints,status');
+    expect(rows).toHaveLength(6);
+    const ndjson = await s1ql(['sweep', '--iocs', 'iocs.txt', '--format', 'ndjson', '--last', '8d'], env, dir);
+    const records = ndjson.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ioc: string; hits: number });
+    expect(records.map((x) => [x.ioc, x.hits])).toEqual(hits.map((h) => [h.ioc, h.hits]));
 
     // The same sweep where one of its three queries fails: what the others found is still reported, each IOC
     // marked as checked or not, with the failure's exit code.

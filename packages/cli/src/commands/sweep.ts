@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
 import { counted, type Io, writeLine } from '../io.ts';
+import { eventWriter } from '../runner-output.ts';
 import {
   addRunOptions,
   budgetsFor,
@@ -33,11 +34,13 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
     .option('--iocs <file>', 'the IOC list, one a line (- for standard input)')
     .option('--kind <kind>', `${KINDS.join('|')}`, 'auto')
     .option('--dry-run', 'print the planned queries, one a line, and run nothing')
-    .option('--format <format>', 'json or table', 'table');
+    .option('--format <format>', 'table, json (one document), ndjson or csv (one row per IOC)', 'table');
   addRunOptions(command).action(async (flags: Flags) => {
     if (flags.iocs === undefined) throw new UsageError('sweep needs --iocs FILE');
     if (!KINDS.includes(flags.kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}`);
-    if (flags.format !== 'json' && flags.format !== 'table') throw new UsageError('--format must be json or table');
+    if (!['table', 'json', 'ndjson', 'csv'].includes(flags.format)) {
+      throw new UsageError(`--format must be table, json, ndjson or csv, not ${flags.format}`);
+    }
     let text: string;
     try {
       text =
@@ -83,10 +86,10 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
           if (io.stderr.isTTY) writeLine(io.stderr, `s1ql: query ${i + 1}/${n}`);
         },
       });
-      printSweep(result, flags.format, io);
+      await printSweep(result, flags.format, io);
     } catch (error) {
       // A failed query stops the sweep: what the others found is still printed, each IOC marked as checked or not.
-      if (error instanceof SweepIncompleteError) printSweep(error.partial, flags.format, io);
+      if (error instanceof SweepIncompleteError) await printSweep(error.partial, flags.format, io);
       code = reportError(error, io);
       if (error instanceof SweepIncompleteError) {
         const unchecked = error.partial.hits.filter((h) => h.status === 'not-checked').length;
@@ -104,9 +107,17 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
   });
 }
 
-function printSweep(result: SweepResult, format: string, io: Io): void {
+async function printSweep(result: SweepResult, format: string, io: Io): Promise<void> {
+  // Every key in every record (null when an IOC was not seen), so programs read one shape.
+  const rows = result.hits.map((h) => ({ ...h, firstSeen: h.firstSeen ?? null, lastSeen: h.lastSeen ?? null }));
   if (format === 'json') {
-    writeLine(io.stdout, JSON.stringify({ hits: result.hits, invalid: result.invalid }, null, 2));
+    writeLine(io.stdout, JSON.stringify({ hits: rows, invalid: result.invalid }, null, 2));
+  } else if (format === 'ndjson' || format === 'csv') {
+    // One record per IOC, through the writers `run` uses (CSV quoting included); endpoints joined for CSV.
+    const writer = eventWriter(format, io.stdout);
+    for (const h of result.hits)
+      await writer.write({ ...h, endpoints: format === 'csv' ? h.endpoints.join(' ') : h.endpoints });
+    await writer.end();
   } else {
     const table = new Table({
       head: ['ioc', 'kind', 'hits', 'first seen', 'last seen', 'endpoints', 'checked'],
