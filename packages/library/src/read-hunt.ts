@@ -141,11 +141,15 @@ class YamlHuntReader {
           error.code === 'MULTIPLE_DOCS'
             ? 'the file holds several YAML documents (---); a hunt file holds one'
             : (error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message);
+        // The yaml package finds an unclosed quote at the end of the file; the quote that opened it is the place.
+        const opened = error.code === 'MISSING_CHAR' && /quote/.test(error.message) ? openQuote(text) : undefined;
         this.report(
           HuntCodes.yamlSyntax,
           'error',
-          `Unreadable YAML: ${firstLine}`,
-          this.range(error.pos[0], Math.max(error.pos[0], error.pos[1])),
+          opened ? 'Unreadable YAML: this quoted value is never closed' : `Unreadable YAML: ${firstLine}`,
+          opened
+            ? this.range(opened.start, opened.end)
+            : this.range(error.pos[0], Math.max(error.pos[0], error.pos[1])),
         );
       }
       if (doc.errors.length === 0) {
@@ -395,6 +399,25 @@ class YamlHuntReader {
 }
 
 /** The document as data; an Error when it cannot be (an alias to no anchor, too many aliases). */
+/**
+ * The first `key: "...` or `- '...` whose quote is not closed on its line nor, for a double quote, by an escape-free
+ * quote later: where an unterminated quoted scalar starts. A heuristic for the message only.
+ */
+function openQuote(text: string): { start: number; end: number } | undefined {
+  const value = /^[ \t]*(?:-[ \t]+)?(?:[^\s#:"'][^:#]*:[ \t]+)?(["'])/gm;
+  for (let m = value.exec(text); m !== null; m = value.exec(text)) {
+    const quote = m[1] as string;
+    const at = m.index + m[0].length - 1;
+    const rest = text.slice(at + 1);
+    const close = quote === '"' ? /(?<!\\)(?:\\\\)*"/.exec(rest) : /'(?!')/.exec(rest);
+    if (close === null) {
+      const lineEnd = text.indexOf('\n', at);
+      return { start: at, end: lineEnd === -1 ? text.length : lineEnd };
+    }
+  }
+  return undefined;
+}
+
 function safeToJs(doc: YamlDocument): Record<string, unknown> | Error {
   try {
     const js = doc.toJS({ maxAliasCount: 100 }) as unknown;

@@ -193,6 +193,10 @@ describe('metadata rules (design/CLI.md)', () => {
     expect(message(`title: t\nquery: 42\n${FULL_META}`)).toEqual([
       'H503 Invalid query: query must be text, not the number 42',
     ]);
+    // An unclosed quote is found by the yaml package at the end of the file; it is reported where it opens.
+    expect(
+      codes('title: t\nauthor: me\nquery: "EventType = \\"x\\"\ncreated_date: 2021-01-01\ntags:\n  - a\n'),
+    ).toEqual(['H501 error 3:8']);
   });
   it('our keys: lint exclusions need a reason; tests are {match, no_match} lists of events', () => {
     const hunt = readHunt(
