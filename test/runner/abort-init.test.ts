@@ -36,17 +36,27 @@ async function expectCancelled(emu: Emu, error: RunnerError): Promise<void> {
   expect(error.message).not.toContain(TOKEN);
 }
 
+/** Runs Q on `c`, aborts it after `ms`, and returns the run's error and how long it took to come. */
+async function abortAfter(
+  c: ReturnType<typeof client>,
+  ms: number,
+  options: Omit<Parameters<typeof runOptions>[1], 'signal'> = {},
+): Promise<{ error: RunnerError; handle: ReturnType<typeof runQuery>; elapsedMs: number }> {
+  const controller = new AbortController();
+  const handle = runQuery(Q, runOptions(c, { ...options, signal: controller.signal }));
+  setTimeout(() => controller.abort(), ms);
+  const started = Date.now();
+  const error = (await failure(collectIds(handle))) as RunnerError;
+  return { error, handle, elapsedMs: Date.now() - started };
+}
+
 describe('abort or timeout while init-query is in flight', () => {
   it('abort: the slow init-query is let answer, and the query it started is cancelled', async () => {
     const emu = await emulator({ rateLimits: { scale: SCALE }, queryDurationMs: 60_000, faults: 'slow:1s:init-query' });
     const c = client(emu, SCALE);
     try {
-      const controller = new AbortController();
-      const handle = runQuery(Q, runOptions(c, { signal: controller.signal }));
-      setTimeout(() => controller.abort(), 150);
-      const started = Date.now();
-      const error = (await failure(collectIds(handle))) as RunnerError;
-      expect(Date.now() - started).toBeLessThan(4000);
+      const { error, handle, elapsedMs } = await abortAfter(c, 150);
+      expect(elapsedMs).toBeLessThan(4000);
       expect(error).toMatchObject({ code: 'S1QL_CANCELLED' });
       await expectCancelled(emu, error);
       await expect(handle.summary).rejects.toBe(error);
@@ -76,10 +86,7 @@ describe('abort or timeout while init-query is in flight', () => {
     });
     const c = client(emu, SCALE);
     try {
-      const controller = new AbortController();
-      const handle = runQuery(Q, runOptions(c, { signal: controller.signal }));
-      setTimeout(() => controller.abort(), 100);
-      const error = (await failure(collectIds(handle))) as RunnerError;
+      const { error } = await abortAfter(c, 100);
       const queryId = callsTo(emu, 'init-query')[0]?.queryId;
       expect(error).toMatchObject({ code: 'S1QL_CANCELLED', cancel: 'failed', queryId });
       expect(error.message).toContain(`cancelling ${queryId} failed`);
@@ -96,13 +103,9 @@ describe('abort or timeout while init-query is in flight', () => {
     const emu = await emulator({ rateLimits: { scale: SCALE }, queryDurationMs: 60_000, faults: 'slow:3s:init-query' });
     const c = client(emu, SCALE);
     try {
-      const controller = new AbortController();
-      const handle = runQuery(Q, runOptions(c, { signal: controller.signal, abortGraceMs: 300 }));
-      setTimeout(() => controller.abort(), 100);
-      const started = Date.now();
-      const error = (await failure(collectIds(handle))) as RunnerError;
+      const { error, elapsedMs } = await abortAfter(c, 100, { abortGraceMs: 300 });
       // Within the grace, not after the slow answer.
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(elapsedMs).toBeLessThan(2000);
       expect(error).toMatchObject({ code: 'S1QL_CANCELLED', cancel: 'unknown', queryId: undefined, exitCode: 4 });
       expect(error.message).toContain('a query may still be running on the console');
       expect(error.message).not.toContain('cancel sent');
@@ -118,10 +121,7 @@ describe('abort or timeout while init-query is in flight', () => {
     const emu = await emulator({ rateLimits: { scale: SCALE }, faults: 'slow:500ms:init-query,500:init-query' });
     const c = client(emu, SCALE);
     try {
-      const controller = new AbortController();
-      const handle = runQuery(Q, runOptions(c, { signal: controller.signal }));
-      setTimeout(() => controller.abort(), 100);
-      const error = (await failure(collectIds(handle))) as RunnerError;
+      const { error } = await abortAfter(c, 100);
       expect(error).toMatchObject({ code: 'S1QL_CANCELLED', cancel: 'unknown' });
       expect(error.message).toContain('a query may still be running on the console');
       expect(callsTo(emu, 'init-query').map((call) => call.status)).toEqual([500]);
@@ -137,10 +137,7 @@ describe('abort or timeout while init-query is in flight', () => {
     try {
       // Another run on this token just took the init-query slot: this one waits a minute for its own.
       await c.budgets.get(c.connection.fingerprint, 'init-query').acquire();
-      const controller = new AbortController();
-      const handle = runQuery(Q, runOptions(c, { signal: controller.signal }));
-      setTimeout(() => controller.abort(), 100);
-      const error = (await failure(collectIds(handle))) as RunnerError;
+      const { error } = await abortAfter(c, 100);
       expect(error).toMatchObject({ code: 'S1QL_CANCELLED', cancel: 'not-needed', queryId: undefined });
       expect(error.message).toContain('no query had been started');
       expect(emu.calls).toHaveLength(0);
