@@ -94,6 +94,7 @@ function parseUnsafe(text: string): ParseResult {
   backslashHints(lexed.tokens, lines, diagnostics);
 
   diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  dropEchoes(diagnostics);
   return {
     ast: { kind: 'Query', range: lines.range(0, text.length), expr: expr ?? null, comments },
     diagnostics,
@@ -104,6 +105,38 @@ function tokenRange(tok: IToken, lines: LineIndex): Range {
   return lines.range(tok.startOffset, tok.startOffset + tok.image.length);
 }
 
+/**
+ * Text quoted for a message, with what a terminal would not show written as its code point: a zero-width space
+ * (U+200B) or a next-line (U+0085) pasted from a web page is the usual cause of an unexpected character.
+ */
+function visible(text: string): string {
+  const quoted = JSON.stringify(text);
+  return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u2000-\u200a\u202f\u205f\u3000]/u.test(text)
+    ? `${quoted.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u2000-\u200a\u202f\u205f\u3000]/gu, (c) => `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`)} (an invisible character)`
+    : quoted;
+}
+
+/**
+ * Chevrotain's own "Unexpected X" and our rule's "Expected In, Contains... after Not, found X" can land on the same
+ * token: of two P201 on one range, the more specific (longer) message is kept.
+ */
+function dropEchoes(diagnostics: Diagnostic[]): void {
+  for (let i = diagnostics.length - 1; i > 0; i--) {
+    const d = diagnostics[i] as Diagnostic;
+    const twin = diagnostics.findIndex(
+      (o, j) =>
+        j !== i &&
+        o.code === Codes.unexpectedToken &&
+        d.code === Codes.unexpectedToken &&
+        o.range.start.offset === d.range.start.offset &&
+        o.range.end.offset === d.range.end.offset,
+    );
+    if (twin === -1) continue;
+    const drop = (diagnostics[twin] as Diagnostic).message.length >= d.message.length ? i : twin;
+    diagnostics.splice(drop, 1);
+  }
+}
+
 function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnostic {
   const ch = text.slice(error.offset, error.offset + error.length);
   return {
@@ -111,8 +144,8 @@ function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnost
     severity: 'error',
     message:
       error.length === 1
-        ? `Unexpected character ${JSON.stringify(ch)}.`
-        : `Unexpected characters ${JSON.stringify(ch.length > 20 ? `${ch.slice(0, 20)}…` : ch)}.`,
+        ? `Unexpected character ${visible(ch)}.`
+        : `Unexpected characters ${visible(ch.length > 20 ? `${ch.slice(0, 20)}…` : ch)}.`,
     range: lines.range(error.offset, error.offset + error.length),
   };
 }

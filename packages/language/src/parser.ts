@@ -97,6 +97,13 @@ function found(tok: IToken): string {
   return tok.tokenType.name === 'EOF' || !(tok.startOffset >= 0) ? 'the end of the query' : describe(tok);
 }
 
+/** Word pairs that start only misspellings (`Not Contains`): not offered as what may follow the first word. */
+const misspeltPairs: ReadonlySet<string> = (() => {
+  const pairs = (words: readonly string[]) => (words.length >= 2 ? [`${words[0]} ${words[1]}`.toLowerCase()] : []);
+  const valid = new Set(operators.flatMap((op) => op.spellings.flatMap(pairs)));
+  return new Set(invalidOperators.flatMap((inv) => inv.spellings.flatMap(pairs)).filter((p) => !valid.has(p)));
+})();
+
 function after(previous: IToken | undefined): string {
   return previous && previous.startOffset >= 0 ? ` after "${previous.image}"` : '';
 }
@@ -107,7 +114,10 @@ const errorMessageProvider: IParserErrorMessageProvider = {
     `Expected ${tokenWord(expected)}${after(previous)}, found ${found(actual)}.`,
   buildNotAllInputParsedMessage: ({ firstRedundant }) => `Unexpected ${found(firstRedundant)}.`,
   buildNoViableAltMessage: ({ expectedPathsPerAlt, actual, previous }) => {
-    const words = [...new Set(expectedPathsPerAlt.flat().map((path) => path.map(tokenWord).join(' ')))];
+    const all = [...new Set(expectedPathsPerAlt.flat().map((path) => path.map(tokenWord).join(' ')))];
+    const prev = previous?.image.toLowerCase();
+    const offered = all.filter((w) => !misspeltPairs.has(`${prev} ${w.toLowerCase()}`));
+    const words = offered.length > 0 ? offered : all;
     const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? 'more');
     return `Expected ${list}${after(previous)}, found ${found(actual[0] as IToken)}.`;
   },

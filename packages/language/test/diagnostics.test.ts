@@ -26,6 +26,12 @@ describe('lexical diagnostics', () => {
     expect(where(parse('A = "1" & B = "2"').diagnostics)).toContain('1:9 L101');
   });
 
+  it('L101 names an invisible character by its code point', () => {
+    expect(parse('A = "1"\u200b AND B = "2"').diagnostics.map((d) => d.message)).toEqual([
+      'Unexpected character "U+200B" (an invisible character).',
+    ]);
+  });
+
   it('L102 unterminated string, with a suggestion to close it', () => {
     const d = first('FileFullName Contains "rclone.conf', Codes.unterminatedString);
     expect(d.range.start).toMatchObject({ line: 1, column: 23 });
@@ -163,6 +169,17 @@ describe('syntax diagnostics', () => {
     expect(d.range.start.column).toBe(9);
     expect(d.range.end.column).toBe(31);
     expect(d.message).toContain('PowerQuery');
+  });
+
+  it('P201: one message per place, offering only what can follow (In after Not, not the misspelt Not Contains)', () => {
+    expect(
+      parse('A Not Contain "x"')
+        .diagnostics.filter((d) => d.code === 'P201')
+        .map((d) => d.message),
+    ).toEqual(['Expected In after "Not", found "Contain".']);
+    expect(parse('A Is Not True').diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
+      'P201 Expected Empty after "Not", found "True".',
+    ]);
   });
 
   it('P211 gives no fix when the operator has no field before it (part of a misspelt operator)', () => {
