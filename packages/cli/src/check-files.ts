@@ -35,7 +35,7 @@ export function loadLintConfig(path: string | undefined, cwd: string): LintConfi
     }
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`invalid config ${error.message}`);
-    throw new UsageError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new UsageError(`cannot read config ${path}: ${readError(error)}`);
   }
   const dir = dirname(path);
   return (fileName) => {

@@ -20,7 +20,7 @@ import {
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { encodeText, expandPaths, type Io, readInput, writeLine } from '../io.ts';
+import { encodeText, expandPaths, type Io, readError, readInput, writeLine } from '../io.ts';
 import { mapFinding, type QuerySource, querySource } from '../sources.ts';
 import { parseSource } from './parse.ts';
 
@@ -55,7 +55,7 @@ async function readConfig(options: LintOptions, io: Io): Promise<{ config: Resol
   try {
     text = await readFile(full, 'utf8');
   } catch (error) {
-    throw new UsageError(`cannot read config ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new UsageError(`cannot read config ${file}: ${readError(error)}`);
   }
   const dir = join(full, '..');
   try {

@@ -6,7 +6,7 @@ import { DvClient, planSweepQueries, SweepIncompleteError, type SweepResult, swe
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { counted, type Io, writeLine } from '../io.ts';
+import { counted, type Io, readError, writeLine } from '../io.ts';
 import { eventWriter } from '../runner-output.ts';
 import {
   addRunOptions,
@@ -48,7 +48,7 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
           ? await new Response(io.stdin as unknown as ReadableStream).text()
           : await readFile(isAbsolute(flags.iocs) ? flags.iocs : join(io.cwd, flags.iocs), 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read ${flags.iocs}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      throw new UsageError(`cannot read ${flags.iocs}: ${readError(error)}`);
     }
     const lines = text.split(/\r?\n/);
     const kind = flags.kind as 'auto' | IocKind;
