@@ -67,6 +67,8 @@ export const Codes = {
   emptyQuery: 'P213',
   /** Parentheses and NOTs nested deeper than the parser follows (MAX_NESTING). */
   tooDeep: 'P214',
+  /** A bare word where a value goes (`EndpointOS = windows`): values are double-quoted. */
+  unquotedValue: 'P215',
   /** A dotted S1QL 2.0 field name in a 1.0 query. */
   dottedField: 'S301',
   /** `*` or `%` inside an `=` / `!=` / `In` value: matched literally, probably meant as a wildcard. */

@@ -4,7 +4,7 @@
  */
 import { type ILexingError, type IRecognitionException, type IToken, Lexer, type TokenType } from 'chevrotain';
 import type { Comment, Expr, Query, Range } from './ast.ts';
-import { lookupField } from './catalog.ts';
+import { lookupField, operators } from './catalog.ts';
 import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
 import { S1qlParser } from './parser.ts';
 import { LineIndex } from './text.ts';
@@ -52,6 +52,7 @@ function parseUnsafe(text: string): ParseResult {
   const lines = new LineIndex(text);
   const lexed = (lexer as Lexer).tokenize(text);
   T.classifyWords(lexed.tokens);
+  markUnquotedValues(lexed.tokens);
   const diagnostics: Diagnostic[] = [];
 
   for (const error of lexed.errors) diagnostics.push(lexError(error, text, lines));
@@ -150,6 +151,44 @@ function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnost
   };
 }
 
+/** The last word (or symbol) of every operator that takes a value or a list: a value comes after it. */
+let valueTakers: ReadonlySet<TokenType> | undefined;
+
+function isWord(tok: IToken | undefined): boolean {
+  return tok !== undefined && (tok.tokenType === T.Identifier || tok.tokenType === T.DottedIdentifier);
+}
+
+/**
+ * Re-types as strings the bare words that stand where a value goes and end it: after an operator and before AND,
+ * OR, `)` or the end (`EndpointOS = windows`), or as a list item (`In (a.exe, "b.exe")`). They are reported (P215)
+ * with the quotes as a certain fix, and the rest of the query parses as meant. One pass over the tokens, no change
+ * to the grammar (a gated alternative there costs every parse about a tenth).
+ */
+function markUnquotedValues(tokens: IToken[]): void {
+  valueTakers ??= new Set(
+    operators
+      .filter((op) => op.operand === 'value' || op.operand === 'list')
+      .flatMap((op) => op.spellings.map((words) => T.wordTokens.get((words.at(-1) as string).toLowerCase())))
+      .filter((t): t is TokenType => t !== undefined),
+  );
+  for (let i = 1; i < tokens.length; i++) {
+    const tok = tokens[i] as IToken;
+    if (!isWord(tok)) continue;
+    const prev = (tokens[i - 1] as IToken).tokenType;
+    const next = tokens[i + 1]?.tokenType;
+    const inList =
+      prev === T.Comma ||
+      (prev === T.LParen && valueTakers.has((tokens[i - 2] as IToken | undefined)?.tokenType as TokenType));
+    const value = inList
+      ? next === T.Comma || next === T.RParen
+      : valueTakers.has(prev) && (next === undefined || next === T.And || next === T.Or || next === T.RParen);
+    if (!value) continue;
+    tok.tokenType = T.StringLiteral;
+    tok.tokenTypeIdx = T.StringLiteral.tokenTypeIdx as number;
+    tok.payload = { quoting: 'unquoted', value: tok.image } satisfies T.StringPayload;
+  }
+}
+
 /** How deep parentheses and NOTs may nest: every consumer of the tree recurses, and the stack is finite. */
 export const MAX_NESTING = 200;
 
@@ -184,6 +223,15 @@ function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diag
   const range = tokenRange(tok, lines);
   switch (payload.quoting) {
     case 'ok':
+      return;
+    case 'unquoted':
+      out.push({
+        code: Codes.unquotedValue,
+        severity: 'error',
+        message: `Values are written in double quotes: "${payload.value}".`,
+        range,
+        fix: { title: 'Quote the value', edits: [{ range, newText: `"${payload.value}"` }] },
+      });
       return;
     case 'smart':
     case 'single': {

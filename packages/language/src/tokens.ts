@@ -20,7 +20,8 @@ export const WhiteSpace: TokenType = createToken({ name: 'WhiteSpace', pattern: 
 export const Comment: TokenType = createToken({ name: 'Comment', pattern: /--[^\r\n]*/, group: 'comments' });
 
 /** How a string literal was quoted; the lexer reports all but `ok`. */
-export type StringQuoting = 'ok' | 'smart' | 'single' | 'unterminated';
+/** `unquoted`: a bare word in a value's place (`EndpointOS = windows`), read as that value. */
+export type StringQuoting = 'ok' | 'smart' | 'single' | 'unterminated' | 'unquoted';
 
 export interface StringPayload {
   readonly quoting: StringQuoting;

@@ -182,6 +182,19 @@ describe('syntax diagnostics', () => {
     ]);
   });
 
+  it('P215 a bare word where a value goes is read as that value, with the quotes as a certain fix', () => {
+    expect(where(parse('EndpointOS = windows AND A = "1"').diagnostics)).toEqual(['1:14 P215']);
+    expect(fixed('EndpointOS = windows AND A = "1"', Codes.unquotedValue)).toBe('EndpointOS = "windows" AND A = "1"');
+    expect(fixed('(TgtProcName Contains AnyCase evil)', Codes.unquotedValue)).toBe(
+      '(TgtProcName Contains AnyCase "evil")',
+    );
+    const list = parse('A In (abc, "d", e)');
+    expect(where(list.diagnostics)).toEqual(['1:7 P215', '1:17 P215']);
+    // Not a value: a word followed by an operator starts a clause of its own.
+    expect(parse('A = B = "1"').diagnostics.map((d) => d.code)).not.toContain('P215');
+    expect(parse('A Exists B = "1"').diagnostics.map((d) => d.code)).not.toContain('P215');
+  });
+
   it('P211 gives no fix when the operator has no field before it (part of a misspelt operator)', () => {
     for (const text of ['A Not In Contains ("a")', 'A In AnyCase Contains ("a")', 'A Not In In "x"']) {
       const shape = parse(text).diagnostics.filter((d) => d.code === Codes.operandShape);
