@@ -3,8 +3,18 @@
 // cache is on: Node strips types with a WebAssembly compiler that it loads on first use (~0.1 s), and a TypeScript
 // entry point would load it to read this very file. Everything below is loaded after the cache is on, and a cached
 // module needs neither stripping nor compiling again. Measured: `s1ql parse` on one query, 0.43 s -> 0.30 s.
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { setFlagsFromString } from 'node:v8';
+
+// The code is TypeScript run by Node's own type stripping (Node 22.18+, 23.6+, 24): an older Node would fail on the
+// first .ts import with a stack. Say what to do instead; `./run s1ql ...` provisions Node 24 itself.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18) || (major === 23 && minor < 6)) {
+  process.stderr.write(
+    `s1ql: needs Node 22.18 or newer (this is Node ${process.versions.node}); from the repository, ./run s1ql ... installs Node 24 into .tools/ and uses it\n`,
+  );
+  process.exit(2);
+}
 
 // `s1ql run` (and sweep, query after query) streams for as long as the result lasts. V8 doubles its young
 // generation whenever the bytes that survived scavenges since the last growth exceed its size, which any long
@@ -15,7 +25,7 @@ if (process.argv[2] === 'run' || process.argv[2] === 'sweep') setFlagsFromString
 
 // Node's on-disk cache of compiled (and type-stripped) modules, in the temporary directory; stale entries are
 // compiled again, and without a writable directory it is simply off.
-enableCompileCache();
+nodeModule.enableCompileCache();
 
 const { main } = await import('./main.ts');
 const { processIo } = await import('./io.ts');
