@@ -120,6 +120,22 @@ describe('runQuery against the emulator', () => {
   });
 });
 
+describe('a state the runner does not know', () => {
+  it('counts as running until the timeout: the query is polled, then cancelled, never paged', async () => {
+    const emu = await emulator({ rateLimits: { scale: SCALE }, queryDurationMs: 0, faults: 'state:SOMETHING_NEW' });
+    const c = client(emu, SCALE);
+    try {
+      const error = await failure(collectIds(runQuery(Q, runOptions(c, { timeoutMs: 1_000 }))));
+      expect(error).toMatchObject({ code: 'S1QL_TIMEOUT', cancel: 'sent' });
+      expect(callsTo(emu, 'query-status').length).toBeGreaterThan(1);
+      expect(callsTo(emu, 'events')).toHaveLength(0);
+      expect(callsTo(emu, 'cancel-query')).toHaveLength(1);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('faults from the emulator', () => {
   /** Runs Q under `faults` and expects the exact result, returning the client's retry count. */
   async function recovers(
