@@ -211,6 +211,10 @@ describe('s1ql run against s1ql emulator', () => {
     expect(full.code).toBe(2);
     expect(full.stderr).toContain('cannot write /dev/full: no space left on device');
     expect(full.stderr).not.toMatch(/\n\s+at /);
+    // A result small enough to be written only when the output is closed: the failure still comes out.
+    const small = await s1ql(['run', '--last', '8d', '--limit', '3', '--out', '/dev/full', q], env);
+    expect(small.code, small.stderr).toBe(2);
+    expect(small.stderr).toContain('cannot write /dev/full: no space left on device');
     // `| head -c 100`: the reader closes the pipe after the first bytes.
     const pipe = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [BIN, 'run', '--last', '8d', q], {

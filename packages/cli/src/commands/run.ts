@@ -47,7 +47,7 @@ export async function queryArgument(arg: string, io: Io): Promise<{ file: string
 
 export interface Output {
   readonly stream: Writable;
-  /** Ends a file output (standard output stays open); never rejects. */
+  /** Ends a file output (standard output stays open); never rejects: a failure is left in `failed()`. */
   readonly close: () => Promise<void>;
   /** The write error that stopped the output, if any (a full disk, a closed pipe). */
   readonly failed: () => NodeJS.ErrnoException | undefined;
@@ -75,7 +75,13 @@ export async function openOutput(out: string | undefined, io: Io): Promise<Outpu
     close: () =>
       new Promise<void>((resolve) => {
         if (failure !== undefined || stream.destroyed) resolve();
-        else stream.end(() => resolve());
+        else {
+          // The last buffered bytes are written here: a failure then is recorded, for the caller to report.
+          stream.end((error?: Error | null) => {
+            if (error) record(error as NodeJS.ErrnoException);
+            resolve();
+          });
+        }
       }),
     failed: () => failure,
   };
@@ -179,6 +185,15 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
       interrupt.dispose();
       await output.close();
       await client.close();
+    }
+    const lastWrite = output.failed();
+    if (code === ExitCode.ok && lastWrite !== undefined && !(lastWrite.code === 'EPIPE' && flags.out === undefined)) {
+      // The run itself succeeded, but the file's last bytes could not be written: never a silent short file.
+      writeLine(
+        io.stderr,
+        `s1ql: cannot write ${flags.out ?? 'standard output'}: ${readError(lastWrite)}; the output is incomplete.`,
+      );
+      code = ExitCode.usage;
     }
     done(code);
   });
