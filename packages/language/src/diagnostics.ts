@@ -12,6 +12,15 @@ export interface TextEdit {
   readonly newText: string;
 }
 
+/** `text` with non-overlapping `edits` applied (offsets are those of `text`). */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.range.start.offset - a.range.start.offset)) {
+    out = out.slice(0, e.range.start.offset) + e.newText + out.slice(e.range.end.offset);
+  }
+  return out;
+}
+
 /** A rewrite: `fix` when it is certainly what was meant (applied by --fix), `suggestions` otherwise. */
 export interface Fix {
   readonly title: string;

@@ -49,7 +49,7 @@ export {
   s1ql2OnlyFields,
 } from './catalog.ts';
 export type { Diagnostic, Fix, LanguageCode, Severity, TextEdit } from './diagnostics.ts';
-export { Codes } from './diagnostics.ts';
+export { applyEdits, Codes } from './diagnostics.ts';
 export { canonicalKey } from './equality.ts';
 export type { ParseResult } from './parse.ts';
 export { initParser, parse } from './parse.ts';

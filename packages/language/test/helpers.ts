@@ -1,12 +1,8 @@
-import type { Diagnostic, Fix } from '../src/index.ts';
+import { applyEdits, type Diagnostic, type Fix } from '../src/index.ts';
 
 /** Applies a fix's edits (non-overlapping) to the text. */
 export function applyFix(text: string, fix: Fix): string {
-  const edits = [...fix.edits].sort((a, b) => b.range.start.offset - a.range.start.offset);
-  let out = text;
-  for (const edit of edits)
-    out = out.slice(0, edit.range.start.offset) + edit.newText + out.slice(edit.range.end.offset);
-  return out;
+  return applyEdits(text, fix.edits);
 }
 
 /** `line:column code` of each diagnostic, for compact assertions. */

@@ -2,7 +2,7 @@
  * Reads one hunt file: a `.s1ql` file (the whole text is the query) or a YAML file in SentinelLabs' layout plus our
  * keys. Never throws on user input: every problem is a diagnostic in file positions.
  */
-import { type Diagnostic, type Fix, LineIndex, type Range, type Severity, type TextEdit } from '@s1ql/language';
+import { applyEdits, type Diagnostic, type Fix, LineIndex, type Range, type Severity } from '@s1ql/language';
 import {
   isMap,
   isScalar,
@@ -572,14 +572,6 @@ function queryValueOf(text: string): unknown {
 
 function sameQuery(value: unknown, newText: string): boolean {
   return typeof value === 'string' && value.replace(/\n+$/, '') === newText.replace(/\n+$/, '');
-}
-
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.range.start.offset - a.range.start.offset)) {
-    out = out.slice(0, e.range.start.offset) + e.newText + out.slice(e.range.end.offset);
-  }
-  return out;
 }
 
 function replaceQueryIn(text: string, pair: Pair | undefined, newText: string): string {

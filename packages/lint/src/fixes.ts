@@ -6,7 +6,7 @@
  * no metacharacters is the Contains it stands for. So removing a duplicate or merging an OR chain into a list is
  * verified, not trusted.
  */
-import { type Expr, type Fix, isEnumField, type Predicate, parse, type TextEdit } from '@s1ql/language';
+import { applyEdits, type Expr, type Fix, isEnumField, type Predicate, parse, type TextEdit } from '@s1ql/language';
 import { rules } from './registry.ts';
 import type { LintMessage } from './types.ts';
 import { fieldInfo, insensitive, opInfo, splitRegex, valueText } from './util.ts';
@@ -99,14 +99,6 @@ function sortedEdits(fix: Fix): TextEdit[] {
 function span(fix: Fix): [number, number] {
   const edits = sortedEdits(fix);
   return [edits[0]?.range.start.offset ?? 0, Math.max(...edits.map((e) => e.range.end.offset))];
-}
-
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.range.start.offset - a.range.start.offset)) {
-    out = out.slice(0, e.range.start.offset) + e.newText + out.slice(e.range.end.offset);
-  }
-  return out;
 }
 
 export interface FixResult {
