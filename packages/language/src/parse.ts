@@ -110,11 +110,15 @@ function tokenRange(tok: IToken, lines: LineIndex): Range {
  * Text quoted for a message, with what a terminal would not show written as its code point: a zero-width space
  * (U+200B) or a next-line (U+0085) pasted from a web page is the usual cause of an unexpected character.
  */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u2000-\u200a\u202f\u205f\u3000]/gu;
+
 function visible(text: string): string {
   const quoted = JSON.stringify(text);
-  return /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u2000-\u200a\u202f\u205f\u3000]/u.test(text)
-    ? `${quoted.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u00a0\u2000-\u200a\u202f\u205f\u3000]/gu, (c) => `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`)} (an invisible character)`
-    : quoted;
+  const shown = quoted.replace(
+    INVISIBLE,
+    (c) => `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+  return shown === quoted ? quoted : `${shown} (an invisible character)`;
 }
 
 /**
@@ -190,7 +194,7 @@ function markUnquotedValues(tokens: IToken[]): void {
 }
 
 /** How deep parentheses and NOTs may nest: every consumer of the tree recurses, and the stack is finite. */
-export const MAX_NESTING = 200;
+const MAX_NESTING = 200;
 
 /** The first token past `max` levels of open parentheses and NOTs in a row, if any. */
 function nestingBeyond(tokens: readonly IToken[], max: number): IToken | undefined {
