@@ -388,6 +388,9 @@ describe('s1ql sweep against s1ql emulator', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { ioc: string; hits: number });
     expect(records.map((x) => [x.ioc, x.hits])).toEqual(hits.map((h) => [h.ioc, h.hits]));
+    // Every record has every key: an IOC not seen has firstSeen null, not a missing key.
+    for (const x of records)
+      expect(Object.keys(x)).toEqual(expect.arrayContaining(['firstSeen', 'lastSeen', 'status']));
 
     // The same sweep where one of its three queries fails: what the others found is still reported, each IOC
     // marked as checked or not, with the failure's exit code.

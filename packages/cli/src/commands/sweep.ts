@@ -115,7 +115,7 @@ async function printSweep(result: SweepResult, format: string, io: Io): Promise<
   } else if (format === 'ndjson' || format === 'csv') {
     // One record per IOC, through the writers `run` uses (CSV quoting included); endpoints joined for CSV.
     const writer = eventWriter(format, io.stdout);
-    for (const h of result.hits)
+    for (const h of rows)
       await writer.write({ ...h, endpoints: format === 'csv' ? h.endpoints.join(' ') : h.endpoints });
     await writer.end();
   } else {
