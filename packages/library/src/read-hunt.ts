@@ -401,7 +401,7 @@ class YamlHuntReader {
 /** The document as data; an Error when it cannot be (an alias to no anchor, too many aliases). */
 /**
  * The first `key: "...` or `- '...` whose quote is not closed on its line nor, for a double quote, by an escape-free
- * quote later: where an unterminated quoted scalar starts. A heuristic for the message only.
+ * quote later: where an unterminated quoted scalar starts. A heuristic: it only places the H501 message.
  */
 function openQuote(text: string): { start: number; end: number } | undefined {
   const value = /^[ \t]*(?:-[ \t]+)?(?:[^\s#:"'][^:#]*:[ \t]+)?(["'])/gm;
