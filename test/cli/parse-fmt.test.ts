@@ -173,6 +173,24 @@ describe('inputs: files, directories, links and encodings', () => {
     );
   });
 
+  it('CRLF: a line break inside a string value is part of the value and is not rewritten', async () => {
+    // The value is x, LF, y: converting the file's line ends must not make it x, CR, LF, y.
+    await writeFile(join(dir, 'value.s1ql'), 'srcprocname = "x\ny"\r\n');
+    const r = await runCli(['fmt', 'value.s1ql'], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stdout: 'SrcProcName = "x\ny"\r\n' });
+  });
+
+  it('an empty path is a usage error, never the working directory (fmt --write would rewrite every hunt)', async () => {
+    await writeFile(join(dir, 'keep.s1ql'), 'srcprocname = "a"\n');
+    for (const command of ['parse', 'fmt', 'lint', 'check']) {
+      const args = command === 'fmt' ? ['fmt', '--write', ''] : [command, ''];
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain('an input path is empty');
+    }
+    expect(await readFile(join(dir, 'keep.s1ql'), 'utf8')).toBe('srcprocname = "a"\n');
+  });
+
   it('bytes that are not UTF-8 are refused (exit 2), not read as replacement characters', async () => {
     await writeFile(join(dir, 'bad.s1ql'), Buffer.from([0x41, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22]));
     const r = await runCli(['parse', 'bad.s1ql'], { cwd: dir });

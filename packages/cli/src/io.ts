@@ -145,6 +145,9 @@ export async function expandPaths(args: readonly string[], io: Io): Promise<stri
       if (!walk.out.includes('-')) walk.out.push('-');
       continue;
     }
+    // `join(cwd, '')` is the working directory: an empty argument (an unset shell variable) must not mean "everything".
+    if (arg.trim() === '')
+      throw new UsageError('an input path is empty: name files or directories, or - for standard input');
     let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(isAbsolute(arg) ? arg : join(io.cwd, arg));

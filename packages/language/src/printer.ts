@@ -12,6 +12,8 @@ export interface PrintOptions {
   readonly width?: number;
   /** Spaces per nesting level when broken (default 2). */
   readonly indent?: number;
+  /** The line break between lines (default `\n`; `\r\n` for a CRLF file). Line breaks inside values are kept. */
+  readonly newline?: '\n' | '\r\n';
 }
 
 /** A value S1QL 1.0 cannot write: a string ending in a backslash (`\"` would escape the closing quote). */
@@ -207,7 +209,7 @@ export function print(node: Query | Expr, options: PrintOptions = {}): string {
   const layout = new Layout(options.width ?? 100, ' '.repeat(options.indent ?? 2));
   if (node.kind !== 'Query') {
     layout.expr(node, 0, '', null);
-    return layout.lines.join('\n');
+    return layout.lines.join(options.newline ?? '\n');
   }
   const comments = [...node.comments];
   const expr = node.expr;
@@ -217,7 +219,7 @@ export function print(node: Query | Expr, options: PrintOptions = {}): string {
     layout.expr(expr, 0, '', null, takeBefore(comments, end.offset));
   }
   layout.comments(comments, Number.POSITIVE_INFINITY, 0);
-  return layout.lines.join('\n');
+  return layout.lines.join(options.newline ?? '\n');
 }
 
 /** The query on one line, without comments: what the runner sends. */

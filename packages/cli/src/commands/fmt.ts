@@ -36,10 +36,13 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
           problems++;
           continue;
         }
-        const formatted = print(ast, { width });
-        const lf = source.replaceQuery ? source.replaceQuery(formatted) : `${formatted}\n`;
-        // A file written with CRLF line ends keeps them (a Windows checkout must pass --check).
-        const newText = input.text.includes('\r\n') ? lf.replace(/\r?\n/g, '\r\n') : lf;
+        // A file written with CRLF line ends keeps them (a Windows checkout must pass --check). Only the printer's
+        // own line breaks change: one inside a query's string value is part of the value. A YAML hunt is written
+        // with LF and then converted whole, since YAML reads every line break in a scalar as LF anyway.
+        const newline = input.text.includes('\r\n') ? '\r\n' : '\n';
+        const newText = source.replaceQuery
+          ? source.replaceQuery(print(ast, { width })).replace(/\r?\n/g, newline)
+          : `${print(ast, { width, newline })}${newline}`;
         // Compare with the whole file: for a YAML hunt, source.text is only its query.
         const changed = newText !== input.text;
         if (options.check) {
