@@ -73,6 +73,15 @@ const mb = bytes / (1024 * 1024);
 const parseMBs = mb / parseSeconds;
 const jsonMBs = jsonBytes / (1024 * 1024) / jsonSeconds;
 
+// 2b. Broken input at scale: every token an error (thousands of diagnostics) must stay linear, never a hang. Time per
+// KB at two sizes: a ratio near 1 is linear, near 2 quadratic.
+function errorsPerKb(chars: number): number {
+  const text = ')'.repeat(chars);
+  return best(() => parse(text)) / (chars / 1024);
+}
+const errorsSmall = errorsPerKb(20_000);
+const errorsLarge = errorsPerKb(80_000);
+
 // 3. Start-up: module load and lexer + parser construction, in fresh processes (best of 5).
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const probe = `
@@ -103,6 +112,11 @@ const rows = [
   ],
   ['floor: JSON.parse of the same bytes', `${round(jsonMBs, 1)} MB/s`, ''],
   ['ratio JSON.parse / parse (lower is better)', `${round(jsonMBs / parseMBs, 1)}x`, 'goal <= 10x'],
+  [
+    'all-error input (`)` x 80,000: 80,000 diagnostics)',
+    `${round(errorsLarge * 1e6, 1)} µs/KB; ${round(errorsLarge / errorsSmall, 2)}x the per-KB time at 20,000`,
+    'linear (~1x)',
+  ],
   ['parser initialisation (lexer + parser)', `${round(init, 1)} ms`, 'goal <= 20 ms'],
   ['module load (chevrotain + catalogs)', `${round(load, 1)} ms`, ''],
 ];

@@ -126,20 +126,20 @@ function visible(text: string): string {
  * token: of two P201 on one range, the more specific (longer) message is kept.
  */
 function dropEchoes(diagnostics: Diagnostic[]): void {
-  for (let i = diagnostics.length - 1; i > 0; i--) {
-    const d = diagnostics[i] as Diagnostic;
-    const twin = diagnostics.findIndex(
-      (o, j) =>
-        j !== i &&
-        o.code === Codes.unexpectedToken &&
-        d.code === Codes.unexpectedToken &&
-        o.range.start.offset === d.range.start.offset &&
-        o.range.end.offset === d.range.end.offset,
-    );
-    if (twin === -1) continue;
-    const drop = (diagnostics[twin] as Diagnostic).message.length >= d.message.length ? i : twin;
-    diagnostics.splice(drop, 1);
+  // One pass: the first of the longest messages per range is kept (a query with thousands of errors stays linear).
+  const kept = new Map<string, Diagnostic>();
+  for (const d of diagnostics) {
+    if (d.code !== Codes.unexpectedToken) continue;
+    const key = `${d.range.start.offset}:${d.range.end.offset}`;
+    const best = kept.get(key);
+    if (best === undefined || d.message.length > best.message.length) kept.set(key, d);
   }
+  let n = 0;
+  for (const d of diagnostics) {
+    if (d.code === Codes.unexpectedToken && kept.get(`${d.range.start.offset}:${d.range.end.offset}`) !== d) continue;
+    diagnostics[n++] = d;
+  }
+  diagnostics.length = n;
 }
 
 function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnostic {
