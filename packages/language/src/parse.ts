@@ -52,10 +52,14 @@ function parseUnsafe(text: string): ParseResult {
   const lines = new LineIndex(text);
   const lexed = (lexer as Lexer).tokenize(text);
   T.classifyWords(lexed.tokens);
-  markUnquotedValues(lexed.tokens);
+  const unquoted = markUnquotedValues(lexed.tokens, text);
   const diagnostics: Diagnostic[] = [];
 
-  for (const error of lexed.errors) diagnostics.push(lexError(error, text, lines));
+  for (const error of lexed.errors) {
+    // Characters taken into an unquoted value (`*` in `= *mimikatz*`) are reported with it, once.
+    const within = unquoted.some((t) => error.offset >= t.startOffset && error.offset < t.startOffset + t.image.length);
+    if (!within) diagnostics.push(lexError(error, text, lines));
+  }
   for (const tok of lexed.tokens) {
     if (tok.tokenType === T.StringLiteral) stringDiagnostic(tok, text, lines, diagnostics);
   }
@@ -163,34 +167,76 @@ function isWord(tok: IToken | undefined): boolean {
 }
 
 /**
- * Re-types as strings the bare words that stand where a value goes and end it: after an operator and before AND,
- * OR, `)` or the end (`EndpointOS = windows`), or as a list item (`In (a.exe, "b.exe")`). They are reported (P215)
- * with the quotes as a certain fix, and the rest of the query parses as meant. One pass over the tokens, no change
- * to the grammar (a gated alternative there costs every parse about a tenth).
+ * Re-types as one string the bare text that stands where a value goes and ends it: after an operator and before
+ * AND, OR, `)` or the end (`EndpointOS = windows`, `SrcIP = 10.0.0.1`, `TgtFilePath = C:\Temp\a.exe`,
+ * `TgtProcName = *mimikatz*`), or as a list item (`In (a.exe, "b.exe")`). It is reported (P215) with the quotes as a
+ * certain fix, and the rest of the query parses as meant. One pass over the tokens, no change to the grammar (a
+ * gated alternative there costs every parse about a tenth). Returns the re-typed tokens.
  */
-function markUnquotedValues(tokens: IToken[]): void {
+function markUnquotedValues(tokens: IToken[], text: string): IToken[] {
   valueTakers ??= new Set(
     operators
-      .filter((op) => op.operand === 'value' || op.operand === 'list')
+      .filter((op) => op.operand !== 'none' && op.operand !== 'range')
       .flatMap((op) => op.spellings.map((words) => T.wordTokens.get((words.at(-1) as string).toLowerCase())))
       .filter((t): t is TokenType => t !== undefined),
   );
-  for (let i = 1; i < tokens.length; i++) {
-    const tok = tokens[i] as IToken;
-    if (!isWord(tok)) continue;
-    const prev = (tokens[i - 1] as IToken).tokenType;
-    const next = tokens[i + 1]?.tokenType;
+  const marked: IToken[] = [];
+  for (let i = 0; i < tokens.length - 1; i++) {
+    const taker = tokens[i] as IToken;
+    const type = taker.tokenType;
     const inList =
-      prev === T.Comma ||
-      (prev === T.LParen && valueTakers.has((tokens[i - 2] as IToken | undefined)?.tokenType as TokenType));
-    const value = inList
+      type === T.Comma ||
+      (type === T.LParen && valueTakers.has((tokens[i - 1] as IToken | undefined)?.tokenType as TokenType));
+    if (!inList && !valueTakers.has(type)) continue;
+    // The run of characters that can make a bare value, from the first token after the operator.
+    const first = tokens[i + 1] as IToken;
+    let start = first.startOffset;
+    const takerEnd = taker.startOffset + taker.image.length;
+    while (start > takerEnd && glued(text, start - 1)) start--;
+    if (start === first.startOffset && !isBare(first)) continue;
+    let end = start;
+    while (end < text.length && glued(text, end)) end++;
+    // The tokens inside the run: words and numbers only (a keyword or a string means something else is wrong).
+    let last = i + 1;
+    let words = 0;
+    while (last < tokens.length && (tokens[last] as IToken).startOffset < end) {
+      const t = tokens[last] as IToken;
+      if (t.startOffset + t.image.length > end || !isBare(t)) break;
+      if (isWord(t)) words++;
+      last++;
+    }
+    const inside = last - (i + 1);
+    // A token cut by the run's end, or a keyword or string inside it, means something else is wrong.
+    if (inside === 0 || (tokens[last]?.startOffset ?? end) < end) continue;
+    // A lone number is a number.
+    if (inside === 1 && words === 0 && start === first.startOffset && end === start + first.image.length) continue;
+    const next = tokens[last]?.tokenType;
+    const ends = inList
       ? next === T.Comma || next === T.RParen
-      : valueTakers.has(prev) && (next === undefined || next === T.And || next === T.Or || next === T.RParen);
-    if (!value) continue;
-    tok.tokenType = T.StringLiteral;
-    tok.tokenTypeIdx = T.StringLiteral.tokenTypeIdx as number;
-    tok.payload = { quoting: 'unquoted', value: tok.image } satisfies T.StringPayload;
+      : next === undefined || next === T.And || next === T.Or || next === T.RParen;
+    if (!ends) continue;
+    first.image = text.slice(start, end);
+    first.startOffset = start;
+    first.endOffset = end - 1;
+    first.tokenType = T.StringLiteral;
+    first.tokenTypeIdx = T.StringLiteral.tokenTypeIdx as number;
+    first.payload = { quoting: 'unquoted', value: first.image } satisfies T.StringPayload;
+    if (inside > 1) tokens.splice(i + 2, inside - 1);
+    marked.push(first);
   }
+  return marked;
+}
+
+/** A token that can be part of a bare value: a word that is no keyword, or a number. */
+function isBare(tok: IToken): boolean {
+  return isWord(tok) || tok.tokenType === T.NumberLiteral;
+}
+
+/** A character that can belong to a bare value: not space, a quote, a parenthesis, a comma or a comment's start. */
+function glued(text: string, at: number): boolean {
+  const c = text[at] as string;
+  if (/[\s"'(),\u2018-\u201f\u2032\u2033\u00ab\u00bb]/.test(c)) return false;
+  return !(c === '-' && (text[at + 1] === '-' || text[at - 1] === '-'));
 }
 
 /** How deep parentheses and NOTs may nest: every consumer of the tree recurses, and the stack is finite. */
@@ -228,15 +274,20 @@ function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diag
   switch (payload.quoting) {
     case 'ok':
       return;
-    case 'unquoted':
+    case 'unquoted': {
+      // `\"` is an escaped quote: a value ending in a backslash cannot simply be quoted.
+      const cannot = payload.value.endsWith('\\');
       out.push({
         code: Codes.unquotedValue,
         severity: 'error',
-        message: `Values are written in double quotes: "${payload.value}".`,
+        message: cannot
+          ? 'Values are written in double quotes, and a double-quoted S1QL value cannot end in a backslash.'
+          : `Values are written in double quotes: "${payload.value}".`,
         range,
-        fix: { title: 'Quote the value', edits: [{ range, newText: `"${payload.value}"` }] },
+        ...(cannot ? {} : { fix: { title: 'Quote the value', edits: [{ range, newText: `"${payload.value}"` }] } }),
       });
       return;
+    }
     case 'smart':
     case 'single': {
       const smart = payload.quoting === 'smart';
@@ -251,7 +302,7 @@ function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diag
         severity: 'error',
         message:
           (smart
-            ? 'Typographic quotes (“ ”) around a value: S1QL uses straight double quotes (").'
+            ? 'Typographic quotes (“ ” or ‘ ’) around a value: S1QL uses straight double quotes (").'
             : 'S1QL 1.0 values are written in double quotes, not single quotes.') +
           (cannot
             ? ' This value ends in a backslash, which a double-quoted S1QL value cannot (\\" escapes the quote).'

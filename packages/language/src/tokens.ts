@@ -36,6 +36,12 @@ const asciiOpen = /"(?:[^"\\]|\\"|\\(?!"))*/y;
 const smartBody = new RegExp(`[^"${SMART_QUOTES}\\r\\n]*[${SMART_QUOTES}"]`, 'y');
 const smartOnlyBody = new RegExp(`[^${SMART_QUOTES}\\r\\n]*[${SMART_QUOTES}]`, 'y');
 const singleBody = /'[^'\r\n]*'/y;
+/** Typographic single quotes (and the prime a keyboard macro makes of them): ‘value’ is a value in the wrong quotes. */
+const SMART_SINGLE = '\u2018\u2019\u201a\u201b\u2032';
+const smartSingleBody = new RegExp(`[^${SMART_SINGLE}'\\r\\n]*[${SMART_SINGLE}']`, 'y');
+const SMART_ANY = new RegExp(`[${SMART_QUOTES}]`);
+/** What may follow a closed value: space, `)`, `,`, a comment, or the end. */
+const afterValue = /[\s),-]|$/y;
 
 function unescapeQuotes(body: string): string {
   return body.includes('\\"') ? body.replaceAll('\\"', '"') : body;
@@ -56,7 +62,19 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
   if (c === '"') {
     asciiString.lastIndex = offset;
     const full = asciiString.exec(text);
-    if (full) return matched(full[0], { quoting: 'ok', value: unescapeQuotes(full[0].slice(1, -1)) });
+    if (full) {
+      afterValue.lastIndex = offset + full[0].length;
+      // `"x” AND b = "y"`: read straight to straight, the value would swallow `” AND b = ` and its closing quote
+      // would open the next value, leaving `y"` glued to it. A value already broken that way, with a typographic
+      // quote inside, was closed by that quote.
+      if (!afterValue.test(text) && SMART_ANY.test(full[0])) {
+        smartBody.lastIndex = offset + 1;
+        const smart = smartBody.exec(text);
+        if (smart && smart[0].at(-1) !== '"')
+          return matched(`"${smart[0]}`, { quoting: 'smart', value: smart[0].slice(0, -1) });
+      }
+      return matched(full[0], { quoting: 'ok', value: unescapeQuotes(full[0].slice(1, -1)) });
+    }
     // No closing ASCII quote: a typographic closing quote on the same line is the likely culprit.
     smartBody.lastIndex = offset + 1;
     const smart = smartBody.exec(text);
@@ -78,6 +96,12 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
     const body = (rest.exec(text) as RegExpExecArray)[0];
     return matched(c + body, { quoting: 'unterminated', value: body });
   }
+  if (c !== undefined && SMART_SINGLE.includes(c)) {
+    smartSingleBody.lastIndex = offset + 1;
+    const smart = smartSingleBody.exec(text);
+    if (smart) return matched(c + smart[0], { quoting: 'smart', value: smart[0].slice(0, -1) });
+    return null;
+  }
   if (c === "'") {
     singleBody.lastIndex = offset;
     const single = singleBody.exec(text);
@@ -88,7 +112,7 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
 
 export const StringLiteral: TokenType = token('StringLiteral', { exec: matchString } as unknown as RegExp, {
   line_breaks: true,
-  start_chars_hint: ['"', "'", ...SMART_QUOTES],
+  start_chars_hint: ['"', "'", ...SMART_QUOTES, ...SMART_SINGLE],
   categories: [AnyToken, ValueToken],
 });
 

@@ -58,6 +58,19 @@ describe('lexical diagnostics', () => {
     expect(fixed(text, Codes.smartQuotes)).toBe('A Contains Anycase "Program Data"');
   });
 
+  it('L103 a straight opening quote closed by a typographic one, with more values after it', () => {
+    // Read straight to straight, the value would run into the next one's opening quote.
+    const text = 'TgtProcName Contains "x” AND EventType = "Process Creation"';
+    expect(where(parse(text).diagnostics)).toEqual(['1:22 L103']);
+    expect(fixed(text, Codes.smartQuotes)).toBe('TgtProcName Contains "x" AND EventType = "Process Creation"');
+    // A closed value with a typographic quote inside, followed by what may follow a value, is that value.
+    expect(parse('A = "he said ”hi” and left" AND B = "y"').diagnostics).toEqual([]);
+  });
+
+  it('L103 typographic single quotes', () => {
+    expect(fixed('TgtProcName = ‘mimikatz.exe’', Codes.smartQuotes)).toBe('TgtProcName = "mimikatz.exe"');
+  });
+
   it('L103 escapes a straight quote inside the rewritten value', () => {
     expect(fixed('A = “say "hi"”', Codes.smartQuotes)).toBe('A = "say \\"hi\\""');
   });
@@ -193,6 +206,41 @@ describe('syntax diagnostics', () => {
     // Not a value: a word followed by an operator starts a clause of its own.
     expect(parse('A = B = "1"').diagnostics.map((d) => d.code)).not.toContain('P215');
     expect(parse('A Exists B = "1"').diagnostics.map((d) => d.code)).not.toContain('P215');
+  });
+
+  it('P215 takes the whole bare run (paths, addresses, wildcards) after every operator that takes a value', () => {
+    const cases: [string, string][] = [
+      ['TgtFilePath = C:\\Windows\\cmd.exe AND A = "1"', 'TgtFilePath = "C:\\Windows\\cmd.exe" AND A = "1"'],
+      ['SrcIP = 10.0.0.1', 'SrcIP = "10.0.0.1"'],
+      ['TgtProcName = *mimikatz*', 'TgtProcName = "*mimikatz*"'],
+      ['A In (*.exe, "b")', 'A In ("*.exe", "b")'],
+      ['A ContainsCIS evil', 'A ContainsCIS "evil"'],
+      ['A StartsWith evil OR B = "x"', 'A StartsWith "evil" OR B = "x"'],
+      ['A Does Not Contain evil', 'A Does Not Contain "evil"'],
+      ['A RegExp evil', 'A RegExp "evil"'],
+    ];
+    for (const [text, want] of cases) {
+      // One finding for the run: the characters no token takes (`*`, `\\`, `:`) are not reported again.
+      expect(
+        parse(text)
+          .diagnostics.filter((d) => d.severity === 'error')
+          .map((d) => d.code),
+        text,
+      ).toEqual(['P215']);
+      const out = fixed(text, Codes.unquotedValue);
+      expect(out, text).toBe(want);
+      expect(
+        parse(out).diagnostics.filter((d) => d.severity === 'error'),
+        out,
+      ).toEqual([]);
+    }
+    // Quoting a run that ends in a backslash would escape the closing quote: no fix then.
+    const slash = first('A = foo\\', Codes.unquotedValue);
+    expect(slash.fix).toBeUndefined();
+    expect(slash.message).toContain('cannot end in a backslash');
+    // Numbers stay numbers; text glued to a closed string is not a bare value.
+    for (const text of ['A = 5', 'A = -5 OR B > 3', 'A In (1, 2)']) expect(parse(text).diagnostics, text).toEqual([]);
+    expect(parse('A = "x"y').diagnostics.map((d) => d.code)).not.toContain('P215');
   });
 
   it('P211 gives no fix when the operator has no field before it (part of a misspelt operator)', () => {
