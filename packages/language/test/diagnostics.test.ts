@@ -177,6 +177,21 @@ describe('syntax diagnostics', () => {
     expect(first('A In EndsWith ("x")', Codes.invalidOperator).message).toContain('no list form of EndsWith');
   });
 
+  it('P209 negated case-insensitive and substring list forms: a fix only where 1.0 has the operator', () => {
+    expect(fixed('A Not Contains AnyCase "x"', Codes.invalidOperator)).toBe('A Does Not ContainCIS "x"');
+    expect(fixed('A Does Not Contain AnyCase "x"', Codes.invalidOperator)).toBe('A Does Not ContainCIS "x"');
+    // `Not In AnyCase` has no 1.0 spelling: replacing NotIn by Not In alone would leave the query broken.
+    for (const text of ['A NotIn AnyCase ("x")', 'A Not In Contains ("x")', 'A Not In Contains AnyCase ("x")']) {
+      const { diagnostics } = parse(text);
+      expect(
+        diagnostics.map((d) => d.code),
+        text,
+      ).toEqual(['P209']);
+      expect(diagnostics[0]?.fix, text).toBeUndefined();
+      expect(diagnostics[0]?.message, text).toContain('NOT (Field In AnyCase');
+    }
+  });
+
   it('P210 PowerQuery pipes', () => {
     const d = first('A = "1" | columns A | limit 10', Codes.pipe);
     expect(d.range.start.column).toBe(9);
@@ -244,7 +259,7 @@ describe('syntax diagnostics', () => {
   });
 
   it('P211 gives no fix when the operator has no field before it (part of a misspelt operator)', () => {
-    for (const text of ['A Not In Contains ("a")', 'A In AnyCase Contains ("a")', 'A Not In In "x"']) {
+    for (const text of ['A In AnyCase Contains ("a")', 'A Not In In "x"']) {
       const shape = parse(text).diagnostics.filter((d) => d.code === Codes.operandShape);
       expect(shape.length, text).toBeGreaterThan(0);
       for (const d of shape) expect(d.fix, text).toBeUndefined();
