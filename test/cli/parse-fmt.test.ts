@@ -1,8 +1,10 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './run-cli.ts';
+import { BIN, ROOT, runCli } from './run-cli.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -197,4 +199,49 @@ describe('inputs: files, directories, links and encodings', () => {
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr.trim()).toBe('s1ql: cannot read bad.s1ql: not valid UTF-8');
   });
+});
+
+describe('standard output that cannot be written', () => {
+  /** A library whose output, for every command, is larger than a pipe holds (64 KB), so a closed pipe is seen. */
+  async function library(): Promise<string> {
+    const clauses = Array.from({ length: 12 }, (_, i) => `tgtprocname contains "tool-${i}.exe"`).join(' or ');
+    for (let i = 0; i < 200; i++) await writeFile(join(dir, `h${i}.s1ql`), `${clauses}\n`);
+    return dir;
+  }
+  const commands = (lib: string): readonly (readonly string[])[] => [
+    ['parse', '--json', lib],
+    ['fmt', lib],
+    ['lint', '--format', 'json', lib],
+    ['check', '--format', 'json', lib],
+  ];
+
+  it('a full disk is exit 2 with a message that the output is incomplete, never a stack', async () => {
+    for (const args of commands(await library())) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        expect(r.status, args.join(' ')).toBe(2);
+        expect(r.stderr, args.join(' ')).toContain('cannot write to standard output: no space left on device');
+        expect(r.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+      } finally {
+        closeSync(full);
+      }
+    }
+  }, 60_000);
+
+  it('a closed pipe (| head) ends quietly: no stack, no message', async () => {
+    for (const args of commands(await library())) {
+      const r = await new Promise<{ code: number | null; stderr: string; size: number }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        child.stdout.once('data', () => child.stdout.destroy());
+        child.on('close', (code) => resolve({ code, stderr, size: 0 }));
+      });
+      expect(r.stderr, args.join(' ')).not.toMatch(/\n\s+at |EPIPE|cannot write/);
+      expect(r.code, args.join(' ')).not.toBeNull();
+    }
+  }, 60_000);
 });

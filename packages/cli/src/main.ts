@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ExitCode, UsageError } from './exit-codes.ts';
-import { type Io, writeLine } from './io.ts';
+import { type Io, readError, writeLine } from './io.ts';
 
 type Register = (program: Command, io: Io, done: (code: number) => void) => void;
 
@@ -36,6 +36,29 @@ async function commandsFor(argv: readonly string[]): Promise<Register[]> {
 
 /** Runs the CLI and resolves to its exit code; never throws for anything the user did. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  // Standard output that cannot be written (a full disk, a closed pipe) is an 'error' event, which would otherwise
+  // crash the process with a stack. A closed pipe (`| head`) means the reader has what it wanted: the command
+  // finishes with its own exit code. Any other failure is reported, exit 2: the output is incomplete.
+  let outputFailure: NodeJS.ErrnoException | undefined;
+  io.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    outputFailure ??= error;
+  });
+  const code = await dispatch(argv, io);
+  // A failed write is reported after the write returns: wait until what was written has reached the descriptor.
+  if (!io.stdout.destroyed && outputFailure === undefined) {
+    await new Promise<void>((resolve) => io.stdout.write('', () => resolve()));
+  }
+  if (outputFailure !== undefined && outputFailure.code !== 'EPIPE' && code !== ExitCode.usage) {
+    writeLine(
+      io.stderr,
+      `s1ql: cannot write to standard output: ${readError(outputFailure)}; the output is incomplete`,
+    );
+    return ExitCode.usage;
+  }
+  return code;
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = new Command('s1ql')
     .description('Parse, format, lint, check and run SentinelOne Deep Visibility (S1QL) hunts')
