@@ -173,6 +173,31 @@ describe('s1ql lint', () => {
     expect(bad.stderr).toContain('not valid YAML');
   });
 
+  it("honours a hunt's own keys as check does: lint exclusions (fixes included) and a dialect it does not read", () => {
+    const pq = 'title: pq\ndialect: pq\nquery: src.process.name contains "x" | columns a\n';
+    const excluded = `title: ex\nquery: ${WARN}lint:\n  - rule: bare-number\n    reason: the port is a number\n`;
+    const star =
+      'title: star\nquery: EventType = "File Creation" AND TgtFilePath In AnyCase ("C:\\\\a*b")\nlint:\n  - rule: S302\n    reason: a real star\n  - rule: R999\n    reason: stale\n';
+    const dir = tempDir({ 'pq.yml': pq, 'ex.yml': excluded, 'star.yml': star, 'none.yml': 'title: none\nquery: ""\n' });
+    const r = s1ql(['lint', '--format', 'json', '.'], { cwd: dir });
+    const byFile = new Map(
+      (JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string; severity: number }[] }[]).map((f) => [
+        f.filePath,
+        f.messages.map((m) => m.ruleId),
+      ]),
+    );
+    // Not S1QL 1.0: one note, no parse errors. Excluded findings are gone; an exclusion that excluded nothing is H515.
+    expect(byFile.get('pq.yml')).toEqual(['H517']);
+    expect(byFile.get('ex.yml')).toEqual([]);
+    expect(byFile.get('star.yml')).toEqual(['H515']);
+    // A hunt with no query: the missing query, not also an "empty query" parse error.
+    expect(byFile.get('none.yml')).toEqual(['H503']);
+    const fixed = s1ql(['lint', '--fix', 'pq.yml', 'ex.yml'], { cwd: dir });
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'pq.yml'), 'utf8')).toBe(pq);
+    expect(readFileSync(join(dir, 'ex.yml'), 'utf8')).toBe(excluded);
+  });
+
   it("a YAML hunt's fixes edit the YAML file: each, applied alone, removes its finding and keeps the YAML valid", () => {
     const hunts = {
       // A double-quoted scalar (a new quote must be escaped there) and a block scalar.

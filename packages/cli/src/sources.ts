@@ -17,6 +17,21 @@ export interface QuerySource {
   readonly replaceQuery?: (newQuery: string) => string;
   /** A fix of the query as edits of the file (for a YAML hunt, the new text is written as YAML writes it). */
   readonly fixToFile: (fix: Fix) => Fix;
+  /**
+   * The file holds no S1QL 1.0 query to read (a hunt with no query, unreadable YAML, or `dialect: s1ql2` / `pq`):
+   * `fileDiagnostics` say why, and the file is neither parsed, linted, fixed nor formatted.
+   */
+  readonly unparsed?: true;
+  /**
+   * Applies a YAML hunt's own lint exclusions (its `lint:` key) to findings in query positions: those excluded are
+   * dropped, and an exclusion that excluded nothing is added as H515 in file positions (`inFile`).
+   */
+  readonly exclude?: (found: readonly LintFinding[]) => (LintFinding & { readonly inFile?: true })[];
+}
+
+/** A finding with the rule behind it (null for the parser's), as the linter and `check` report them. */
+export interface LintFinding extends Diagnostic {
+  readonly ruleId: string | null;
 }
 
 const identity = <T>(x: T): T => x;
@@ -33,17 +48,24 @@ export async function querySource(input: Input): Promise<QuerySource> {
   if (!isYaml(input.path)) {
     return { file: input.path, text: input.text, toFile: identity, fixToFile: identity, fileDiagnostics: [] };
   }
-  const { HuntCodes, readHunt } = await import('@s1ql/library');
+  const { applyHuntExclusions, dialectNote, HuntCodes, readHunt } = await import('@s1ql/library');
   const hunt = readHunt(input.text, input.path);
   // The findings that stop the query from being read; metadata findings are `s1ql check`'s business.
   const fileDiagnostics = hunt.diagnostics.filter(
     (d) => d.code === HuntCodes.yamlSyntax || d.code === HuntCodes.missingQuery,
   );
   const query = hunt.query;
-  if (!query) {
-    // Nothing to parse: an empty query, its (empty) diagnostics placed at the start of the file.
+  if (!query || hunt.dialect !== 's1ql1') {
+    // Nothing to read as S1QL 1.0: only the reason is reported, placed in the file.
     const start = { offset: 0, line: 1, column: 1 };
-    return { file: input.path, text: '', toFile: () => ({ start, end: start }), fixToFile: identity, fileDiagnostics };
+    return {
+      file: input.path,
+      text: query?.text ?? '',
+      toFile: () => ({ start, end: start }),
+      fixToFile: identity,
+      fileDiagnostics: query ? [...fileDiagnostics, dialectNote(hunt)] : fileDiagnostics,
+      unparsed: true,
+    };
   }
   return {
     file: input.path,
@@ -52,6 +74,7 @@ export async function querySource(input: Input): Promise<QuerySource> {
     fileDiagnostics,
     replaceQuery: hunt.replaceQuery,
     fixToFile: query.fixToFile,
+    exclude: (found) => applyHuntExclusions(found, hunt),
   };
 }
 

@@ -60,6 +60,50 @@ export interface HuntCheck {
   readonly testsNotRun: number;
 }
 
+/** H517 for a hunt whose query is not S1QL 1.0: said once, at its `dialect` key, by every command that skips it. */
+export function dialectNote(hunt: Pick<Hunt, 'dialect' | 'keyRange'>): CheckMessage {
+  return {
+    code: HuntCodes.dialectNotChecked,
+    ruleId: HuntCodes.dialectNotChecked,
+    severity: 'info',
+    message: `dialect ${hunt.dialect}: the query was not parsed, formatted, linted or tested (only S1QL 1.0 is read)`,
+    range: hunt.keyRange('dialect'),
+  };
+}
+
+/**
+ * A hunt's own lint exclusions (its `lint:` key) applied to the findings on its query (in query positions): the
+ * findings they exclude are dropped, and each exclusion that excluded nothing is H515 at its place in the file. An
+ * exclusion names a rule by id or code; errors of the parser cannot be excluded, its warnings (S302) can. The
+ * findings kept are returned in query positions, the H515 ones (already in file positions) last, marked by
+ * `inFile`.
+ */
+export function applyHuntExclusions(
+  found: readonly CheckMessage[],
+  hunt: Pick<Hunt, 'exclusions'>,
+): (CheckMessage & { readonly inFile?: true })[] {
+  const used = new Set<number>();
+  const kept: (CheckMessage & { readonly inFile?: true })[] = [];
+  for (const m of found) {
+    const excludable = m.ruleId !== null || m.severity !== 'error';
+    const i = excludable ? hunt.exclusions.findIndex((e) => e.rule === m.ruleId || e.rule === m.code) : -1;
+    if (i >= 0) used.add(i);
+    else kept.push(m);
+  }
+  hunt.exclusions.forEach((e, i) => {
+    if (used.has(i)) return;
+    kept.push({
+      code: HuntCodes.unusedExclusion,
+      ruleId: HuntCodes.unusedExclusion,
+      severity: 'warning',
+      message: `The lint exclusion of "${e.rule}" excluded nothing: remove it`,
+      range: e.range,
+      inFile: true,
+    });
+  });
+  return kept;
+}
+
 /** Checks across files need all hunts; everything else is done here, one hunt at a time. */
 export function checkHunt(hunt: Hunt, options: CheckOptions = {}): HuntCheck {
   const lint = options.lint === null ? undefined : (options.lint ?? lintQuery);
@@ -89,12 +133,7 @@ export function checkHunt(hunt: Hunt, options: CheckOptions = {}): HuntCheck {
     return done();
   }
   if (hunt.dialect !== 's1ql1') {
-    own(
-      HuntCodes.dialectNotChecked,
-      'info',
-      `dialect ${hunt.dialect}: the query was not parsed, linted or tested (only S1QL 1.0 is checked)`,
-      hunt.keyRange('dialect'),
-    );
+    messages.push(dialectNote(hunt));
     if (hasTests) testsNotRun++;
     return done();
   }
@@ -102,20 +141,7 @@ export function checkHunt(hunt: Hunt, options: CheckOptions = {}): HuntCheck {
   const found: readonly CheckMessage[] = lint
     ? lint(parsed, query.text, options.lintConfig?.(hunt.fileName))
     : parsed.diagnostics.map((d) => ({ ...d, ruleId: null }));
-  const used = new Set<number>();
-  for (const m of found) {
-    // An exclusion names a lint rule (id or code); parse errors (ruleId null) cannot be excluded.
-    const i = m.ruleId === null ? -1 : hunt.exclusions.findIndex((e) => e.rule === m.ruleId || e.rule === m.code);
-    if (i >= 0) {
-      used.add(i);
-      continue;
-    }
-    messages.push(mapToFile(m, query));
-  }
-  hunt.exclusions.forEach((e, i) => {
-    if (used.has(i)) return;
-    own(HuntCodes.unusedExclusion, 'warning', `The lint exclusion of "${e.rule}" excluded nothing: remove it`, e.range);
-  });
+  for (const { inFile, ...m } of applyHuntExclusions(found, hunt)) messages.push(inFile ? m : mapToFile(m, query));
   if (!hasTests || !hunt.tests) return done();
   const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
   if (!compile) {

@@ -1,5 +1,5 @@
 export type { CheckedFile, CheckMessage, CheckOptions, CheckResult, HuntCheck } from './check-library.ts';
-export { checkAcross, checkHunt, checkLibrary } from './check-library.ts';
+export { applyHuntExclusions, checkAcross, checkHunt, checkLibrary, dialectNote } from './check-library.ts';
 export type { HuntCode } from './codes.ts';
 export { HuntCodes } from './codes.ts';
 export { readDate } from './dates.ts';

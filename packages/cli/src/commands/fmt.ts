@@ -30,6 +30,12 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
         const source = await querySource(input);
         const { ast, diagnostics } = parseSource(source);
         const errors = diagnostics.filter((d) => d.severity === 'error');
+        if (source.unparsed && errors.length === 0) {
+          // Another dialect: said once, and the file is left as it is.
+          for (const d of diagnostics) writeLine(io.stderr, formatDiagnostic(source.file, d));
+          if (!options.check && !options.write) io.stdout.write(input.text);
+          continue;
+        }
         if (errors.length > 0) {
           for (const d of errors) writeLine(io.stderr, formatDiagnostic(source.file, d));
           writeLine(io.stderr, `${source.file}: not formatted: fix the syntax errors first`);

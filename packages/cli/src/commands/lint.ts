@@ -22,7 +22,6 @@ import pc from 'picocolors';
 import { ExitCode, UsageError } from '../exit-codes.ts';
 import { encodeText, expandPaths, type Io, readError, readInput, writeLine } from '../io.ts';
 import { mapFinding, type QuerySource, querySource } from '../sources.ts';
-import { parseSource } from './parse.ts';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 const CONFIG_NAMES = ['s1ql.config.json', 's1ql.config.yaml', 's1ql.config.yml'];
@@ -76,24 +75,30 @@ async function readConfig(options: LintOptions, io: Io): Promise<{ config: Resol
   }
 }
 
-/** Lints a source: the parser's diagnostics (already in file positions) and the rules' findings mapped there. */
-function lintSource(source: QuerySource, config: ResolvedConfig): { messages: LintMessage[]; inQuery: LintMessage[] } {
-  const parsed = parseSource(source);
-  const inQuery = lint({ ast: parsed.ast, diagnostics: [] }, source.text, config);
-  const mapped = inQuery.map((m) => mapFinding(m, source));
-  const parserMessages: LintMessage[] = parsed.diagnostics.map((d) => ({ ...d, ruleId: null }));
-  const messages = [...parserMessages, ...mapped].sort(
+/**
+ * Lints a source: the parser's and the rules' findings, less those the hunt's own exclusions exclude (with H515 for
+ * an exclusion that excluded nothing, as `check` reports it), all in file positions.
+ */
+function lintSource(source: QuerySource, config: ResolvedConfig): { messages: LintMessage[] } {
+  const own: LintMessage[] = source.fileDiagnostics.map((d) => ({ ...d, ruleId: d.code }));
+  if (source.unparsed) return { messages: own };
+  const found = lint(parse(source.text), source.text, config);
+  const kept = source.exclude ? source.exclude(found) : found;
+  const mapped = kept.map(({ inFile, ...m }: LintMessage & { inFile?: true }) => (inFile ? m : mapFinding(m, source)));
+  const messages = [...own, ...mapped].sort(
     (a, b) => a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset,
   );
-  return { messages, inQuery };
+  return { messages };
 }
 
 /** Applies safe fixes until none is left (or 10 passes), as ESLint does. */
-function fixText(text: string, config: ResolvedConfig) {
+function fixText(text: string, config: ResolvedConfig, exclude: QuerySource['exclude']) {
   let current = text;
   const dropped: { message: LintMessage; reason: string }[] = [];
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const messages = lint(parse(current), current, config);
+    // What the hunt excludes is not fixed either.
+    const found = lint(parse(current), current, config);
+    const messages = exclude ? exclude(found).filter((m) => !m.inFile) : found;
     const result = applyFixes(current, messages);
     if (pass === 0 || result.applied.length === 0) dropped.push(...result.dropped);
     if (result.applied.length === 0) break;
@@ -131,8 +136,8 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
         const fileConfig = resolveConfig(config.config, rel, { matchGlob: (p, g) => matchesGlob(p, g) });
         const input = await readInput(path, io);
         let source = await querySource(input);
-        if (options.fix) {
-          const { output, dropped } = fixText(source.text, fileConfig);
+        if (options.fix && !source.unparsed) {
+          const { output, dropped } = fixText(source.text, fileConfig, source.exclude);
           for (const { message, reason } of dropped) {
             const at = source.toFile(message.range).start;
             writeLine(

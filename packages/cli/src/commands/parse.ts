@@ -42,7 +42,8 @@ export function registerParse(program: Command, io: Io, done: (code: number) => 
 
 /** Parses a source and maps every diagnostic (with its fixes) to file positions; the tree stays in the query's. */
 export function parseSource(source: QuerySource): ReturnType<typeof parse> & { diagnostics: Diagnostic[] } {
-  const result = parse(source.text);
+  const result = parse(source.unparsed ? '' : source.text);
+  if (source.unparsed) return { ast: result.ast, diagnostics: [...source.fileDiagnostics] };
   const diagnostics = [...source.fileDiagnostics, ...result.diagnostics.map((d) => mapFinding(d, source))];
   return { ast: result.ast, diagnostics };
 }
