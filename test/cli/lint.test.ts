@@ -198,6 +198,15 @@ describe('s1ql lint', () => {
     expect(readFileSync(join(dir, 'ex.yml'), 'utf8')).toBe(excluded);
   });
 
+  it('a configuration file inside the hunt folder is read as configuration, never linted or checked as a hunt', () => {
+    const dir = tempDir({ 's1ql.config.yml': 'rules:\n  bare-number: error\n', 'h/one.s1ql': CLEAN });
+    for (const command of ['lint', 'check']) {
+      const r = s1ql([command, '--format', 'json', '.'], { cwd: dir });
+      expect(r.code, `${command}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout, command).not.toContain('s1ql.config.yml');
+    }
+  });
+
   it("a YAML hunt's fixes edit the YAML file: each, applied alone, removes its finding and keeps the YAML valid", () => {
     const hunts = {
       // A double-quoted scalar (a new quote must be escaped there) and a block scalar.

@@ -2,8 +2,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from './exit-codes.ts';
-
-const CONFIG_NAMES = ['s1ql.config.json', 's1ql.config.yaml', 's1ql.config.yml'];
+import { CONFIG_NAMES } from './io.ts';
 
 /** `--config`, else s1ql.config.json or .yaml in `cwd`, else none; absolute. */
 export function findLintConfig(explicit: string | undefined, cwd: string): string | undefined {

@@ -52,9 +52,12 @@ async function readStdin(stdin: Readable): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+/** The linter's own configuration files: found in a hunt folder, they are read as configuration, never as hunts. */
+export const CONFIG_NAMES: readonly string[] = ['s1ql.config.json', 's1ql.config.yaml', 's1ql.config.yml'];
+
 function isHuntFile(name: string): boolean {
   const lower = name.toLowerCase();
-  return HUNT_EXTENSIONS.some((ext) => lower.endsWith(ext));
+  return HUNT_EXTENSIONS.some((ext) => lower.endsWith(ext)) && !CONFIG_NAMES.includes(lower);
 }
 
 /** Why a path cannot be read, in words rather than an errno code. */

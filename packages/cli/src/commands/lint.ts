@@ -20,11 +20,10 @@ import {
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { encodeText, expandPaths, type Io, readError, readInput, writeLine } from '../io.ts';
+import { CONFIG_NAMES, encodeText, expandPaths, type Io, readError, readInput, writeLine } from '../io.ts';
 import { mapFinding, type QuerySource, querySource } from '../sources.ts';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
-const CONFIG_NAMES = ['s1ql.config.json', 's1ql.config.yaml', 's1ql.config.yml'];
 const MAX_FIX_PASSES = 10;
 const TOOL_VERSION = '0.1.0';
 
