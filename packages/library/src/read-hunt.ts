@@ -262,7 +262,9 @@ class YamlHuntReader {
   }
 
   checkTags(meta: HuntMeta, root: YAMLMap, keyRange: (k: string) => Range): void {
-    const tags = meta.tags;
+    // A single tag written as a scalar (`tags: mitre.T1059`) is the wrong type (H516), and still an ATT&CK id to check.
+    const scalar = typeof meta.tags === 'string';
+    const tags = scalar ? [meta.tags] : meta.tags;
     if (!Array.isArray(tags) || isEmptyValue(tags)) return;
     let mitre = 0;
     tags.forEach((tag, i) => {
@@ -270,7 +272,7 @@ class YamlHuntReader {
       mitre++;
       const id = tag.slice('mitre.'.length);
       if (ATTACK_ID.test(id)) return;
-      const node = root.getIn(['tags', i], true);
+      const node = scalar ? root.get('tags', true) : root.getIn(['tags', i], true);
       this.report(
         HuntCodes.invalidAttackId,
         'error',

@@ -151,6 +151,9 @@ describe('metadata rules (design/CLI.md)', () => {
     expect(codes(withTags(['mitre.T1059', 'mitre.T99999']))).toEqual(['H504 error 14:5']);
     expect(codes(withTags(['mitre.T1059.1']))).toEqual(['H504 error 13:5']);
     expect(codes(withTags(['Sunburst']))).toEqual(['H507 warning 12:1']);
+    // One tag written as a scalar: the wrong type (H516), and its ATT&CK id still checked, at the value.
+    expect(codes(`${base}tags: mitre.T99999\n`)).toEqual(['H516 warning 12:7', 'H504 error 12:7']);
+    expect(codes(`${base}tags: mitre.T1059\n`)).toEqual(['H516 warning 12:7']);
   });
   it('dates: YYYY-MM-DD or D-Mon-YYYY in any case; last_update before created_date is an error', () => {
     const meta = (created: string, updated: string) =>
