@@ -346,9 +346,15 @@ export class S1qlParser extends EmbeddedActionsParser {
         {
           ALT: () => {
             const open = this.CONSUME(T.LParen);
+            // `( OR b = "x")`: what is left when a group's first clause is commented out. The OR is reported with
+            // its removal, and the group parses as meant.
+            const lead = this.OPTION3(() =>
+              this.OR2([{ ALT: () => this.CONSUME(T.Or) }, { ALT: () => this.CONSUME(T.And) }]),
+            );
             const inner = this.OPTION(() => this.SUBRULE(this.orExpr));
             const close = this.OPTION2(() => this.CONSUME(T.RParen));
             return this.ACTION((): Expr => {
+              if (lead) this.b.reportStray(lead);
               const openRange = this.b.tokenRange(open);
               if (!inner) {
                 const end = close ? this.b.tokenRange(close).end : openRange.end;

@@ -192,6 +192,14 @@ describe('syntax diagnostics', () => {
     }
   });
 
+  it('P207 a group whose first clause is gone: the leading OR or AND is removed, nothing else is reported', () => {
+    const text = 'EventType = "x" AND (\n  -- TgtProcName = "a"\n  OR TgtProcName = "b"\n)';
+    expect(where(parse(text).diagnostics)).toEqual(['3:3 P207']);
+    const out = fixed(text, Codes.danglingLogical);
+    expect(parse(out).diagnostics).toEqual([]);
+    expect(where(parse('A = "1" AND (AND B = "2")').diagnostics)).toEqual(['1:14 P207']);
+  });
+
   it('P210 PowerQuery pipes', () => {
     const d = first('A = "1" | columns A | limit 10', Codes.pipe);
     expect(d.range.start.column).toBe(9);
