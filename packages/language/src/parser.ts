@@ -519,21 +519,44 @@ export class S1qlParser extends EmbeddedActionsParser {
         if (first) items.push(first);
       });
       this.MANY(() => {
-        const comma = this.CONSUME(T.Comma);
-        const itemTok = this.OPTION2(() => this.CONSUME2(T.ValueToken));
-        const item = itemTok && this.ACTION(() => this.b.valueNode(itemTok));
-        this.ACTION(() => {
-          if (items.length === 0) {
-            this.b.report(Codes.badList, 'A list starts with a value, not a comma.', this.b.tokenRange(comma));
-          }
-          if (item) items.push(item);
-          else {
-            this.b.report(Codes.badList, 'Missing value after this comma.', this.b.tokenRange(comma), {
-              title: 'Remove the comma',
-              edits: [{ range: this.b.tokenRange(comma), newText: '' }],
-            });
-          }
-        });
+        this.OR([
+          {
+            ALT: () => {
+              const comma = this.CONSUME(T.Comma);
+              const itemTok = this.OPTION2(() => this.CONSUME2(T.ValueToken));
+              const item = itemTok && this.ACTION(() => this.b.valueNode(itemTok));
+              this.ACTION(() => {
+                if (items.length === 0) {
+                  this.b.report(Codes.badList, 'A list starts with a value, not a comma.', this.b.tokenRange(comma));
+                }
+                if (item) items.push(item);
+                else {
+                  this.b.report(Codes.badList, 'Missing value after this comma.', this.b.tokenRange(comma), {
+                    title: 'Remove the comma',
+                    edits: [{ range: this.b.tokenRange(comma), newText: '' }],
+                  });
+                }
+              });
+            },
+          },
+          {
+            // `("a.exe" "b.exe")`: two values side by side in a list can only be missing their comma.
+            ALT: () => {
+              const itemTok = this.CONSUME3(T.ValueToken);
+              this.ACTION(() => {
+                const item = this.b.valueNode(itemTok);
+                const at = (items.at(-1) ?? item).range.end;
+                this.b.report(
+                  Codes.badList,
+                  'Missing comma between these list values.',
+                  { start: at, end: item.range.start },
+                  { title: 'Insert a comma', edits: [{ range: { start: at, end: at }, newText: ',' }] },
+                );
+                items.push(item);
+              });
+            },
+          },
+        ]);
       });
       const close = this.OPTION3(() => this.CONSUME(T.RParen));
       return this.ACTION((): ListLiteral => {

@@ -280,6 +280,12 @@ describe('syntax diagnostics', () => {
     expect(fixed('A Exists "x"', Codes.operandShape)).toBe('A Exists');
   });
 
+  it('P212 a missing comma between list values, with the comma as a certain fix and nothing else reported', () => {
+    const text = 'TgtProcName In ("a.exe" "b.exe")';
+    expect(where(parse(text).diagnostics)).toEqual(['1:24 P212']);
+    expect(fixed(text, Codes.badList)).toBe('TgtProcName In ("a.exe", "b.exe")');
+  });
+
   it('P212 empty lists and stray commas', () => {
     expect(where(parse('A In ()').diagnostics)).toEqual(['1:6 P212']);
     expect(fixed('A In ("x", )', Codes.badList)).toBe('A In ("x" )');
