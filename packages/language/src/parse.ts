@@ -6,6 +6,7 @@ import { type ILexingError, type IRecognitionException, type IToken, Lexer, type
 import type { Comment, Expr, Query, Range } from './ast.ts';
 import { lookupField, operators } from './catalog.ts';
 import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
+import { markMisspeltOperators } from './operator-typos.ts';
 import { S1qlParser } from './parser.ts';
 import { LineIndex } from './text.ts';
 import * as T from './tokens.ts';
@@ -52,8 +53,9 @@ function parseUnsafe(text: string): ParseResult {
   const lines = new LineIndex(text);
   const lexed = (lexer as Lexer).tokenize(text);
   T.classifyWords(lexed.tokens);
-  const unquoted = markUnquotedValues(lexed.tokens, text);
   const diagnostics: Diagnostic[] = [];
+  markMisspeltOperators(lexed.tokens, lines, diagnostics);
+  const unquoted = markUnquotedValues(lexed.tokens, text);
 
   for (const error of lexed.errors) {
     // Characters taken into an unquoted value (`*` in `= *mimikatz*`) are reported with it, once.

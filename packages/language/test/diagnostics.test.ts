@@ -200,6 +200,28 @@ describe('syntax diagnostics', () => {
     expect(where(parse('A = "1" AND (AND B = "2")').diagnostics)).toEqual(['1:14 P207']);
   });
 
+  it('P209 a misspelt operator word: one finding with the nearest operator suggested, and the rest parses', () => {
+    const cases: [string, string][] = [
+      ['TgtProcName StartWith "x" AND A = "1"', 'TgtProcName StartsWith "x" AND A = "1"'],
+      ['TgtProcName Contians "x"', 'TgtProcName Contains "x"'],
+      ['TgtProcName ContainsAnyCase "x"', 'TgtProcName Contains AnyCase "x"'],
+      ['TgtProcName InAnyCase ("a", "b")', 'TgtProcName In AnyCase ("a", "b")'],
+      ['TgtProcName Equals "x"', 'TgtProcName = "x"'],
+      ['TgtProcName Exist OR A = "1"', 'TgtProcName Exists OR A = "1"'],
+    ];
+    for (const [text, want] of cases) {
+      const { diagnostics } = parse(text);
+      expect(where(diagnostics), text).toEqual([`1:13 P209`]);
+      // A guess, not a certainty: a suggestion, never an automatic fix.
+      expect(diagnostics[0]?.fix, text).toBeUndefined();
+      const out = suggested(text, Codes.invalidOperator);
+      expect(out, text).toBe(want);
+      expect(parse(out).diagnostics, out).toEqual([]);
+    }
+    // A word that is no operator's misspelling is left to the usual diagnostics.
+    expect(parse('A Frobnicate "x"').diagnostics.map((d) => d.code)).not.toContain('P209');
+  });
+
   it('P210 PowerQuery pipes', () => {
     const d = first('A = "1" | columns A | limit 10', Codes.pipe);
     expect(d.range.start.column).toBe(9);
