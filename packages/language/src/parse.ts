@@ -80,7 +80,9 @@ function parseUnsafe(text: string): ParseResult {
     p.b = new TreeBuilder(text, lines, diagnostics);
     p.input = lexed.tokens;
     expr = p.query();
-    for (const error of p.errors) diagnostics.push(recognitionError(error, lines));
+    const lastTok = lexed.tokens.at(-1);
+    const endOfQuery = lastTok ? lastTok.startOffset + lastTok.image.length : 0;
+    for (const error of p.errors) diagnostics.push(recognitionError(error, lines, endOfQuery));
   }
 
   const comments: Comment[] = (lexed.groups.comments ?? []).map((tok) => ({
@@ -258,11 +260,11 @@ function nestingBeyond(tokens: readonly IToken[], max: number): IToken | undefin
   return undefined;
 }
 
-function recognitionError(error: IRecognitionException, lines: LineIndex): Diagnostic {
+/** `endOfQuery`: where the last token ends; an error at the end of input is placed there, not after comments. */
+function recognitionError(error: IRecognitionException, lines: LineIndex, endOfQuery: number): Diagnostic {
   const tok = error.token;
   // Chevrotain marks the end-of-input token with offset -1 (NaN in older versions).
-  const end = lines.position(Number.POSITIVE_INFINITY).offset;
-  const at = tok.startOffset >= 0 ? tokenRange(tok, lines) : lines.range(end, end);
+  const at = tok.startOffset >= 0 ? tokenRange(tok, lines) : lines.range(endOfQuery, endOfQuery);
   return { code: Codes.unexpectedToken, severity: 'error', message: error.message, range: at };
 }
 

@@ -222,6 +222,10 @@ describe('syntax diagnostics', () => {
     expect(parse('A Frobnicate "x"').diagnostics.map((d) => d.code)).not.toContain('P209');
   });
 
+  it('P201 at the end of the query is placed after its last word, not after trailing lines and comments', () => {
+    expect(where(parse('A Is\n-- note\n\n').diagnostics)).toEqual(['1:5 P201']);
+  });
+
   it('P210 PowerQuery pipes', () => {
     const d = first('A = "1" | columns A | limit 10', Codes.pipe);
     expect(d.range.start.column).toBe(9);
