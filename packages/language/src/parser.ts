@@ -195,7 +195,7 @@ export class S1qlParser extends EmbeddedActionsParser {
                   this.b.report(
                     Codes.pipe,
                     'S1QL 1.0 (Deep Visibility) has no pipes: this looks like a PowerQuery (S1QL 2.0) pipeline. ' +
-                      'Use the filter alone here, or run it with --dialect pq.',
+                      'Use the filter alone here (PowerQuery is not parsed in this release).',
                     this.b.tokenRange(pipe, last),
                   ),
                 );
