@@ -412,3 +412,51 @@ describe('s1ql sweep against s1ql emulator', () => {
     }
   }, 60_000);
 });
+
+describe('a console that quotes the token back', () => {
+  /** A stand-in console whose every answer repeats the Authorization header's token in its own words. */
+  async function echoingConsole(mode: '401' | '403' | '500' | 'failed'): Promise<{ url: string; close: () => void }> {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const token = String(req.headers.authorization ?? '').replace(/^ApiToken /, '');
+      const json = (status: number, body: unknown): void => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const error = (status: number, code: number) =>
+        json(status, { errors: [{ code, title: `refused ${token}`, detail: `token ${token} is not valid here` }] });
+      if (mode === '401') return error(401, 4010010);
+      if (mode === '403') return error(403, 4030010);
+      if (mode === '500') return error(500, 5000010);
+      if (req.url?.includes('init-query')) return json(200, { data: { queryId: 'q0123456789abcdef0123456789abcdef' } });
+      if (req.url?.includes('query-status')) {
+        return json(200, { data: { responseState: 'FAILED', progressStatus: 0, responseError: `bad token ${token}` } });
+      }
+      if (req.url?.includes('cancel-query')) return json(200, { data: { success: true } });
+      return json(404, { errors: [{ code: 4040010, title: `Query Not Found for ${token}` }] });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+  }
+
+  it('never prints the token: run and doctor, whatever the console says', async () => {
+    for (const mode of ['401', '403', '500', 'failed'] as const) {
+      const stand = await echoingConsole(mode);
+      try {
+        const env = { S1_HOST: stand.url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+        const run = await s1ql(['run', '--last', '1d', '--timeout', '20s', 'EventType = "Process Creation"'], env);
+        expect(run.code, `${mode}: ${run.stderr}`).toBe(
+          mode === '401' || mode === '403' ? 3 : mode === 'failed' ? 4 : 5,
+        );
+        // The console's words are kept, with the token replaced.
+        expect(run.stderr, mode).toContain('<token>');
+        expectNoToken(run);
+        const doctor = await s1ql(['doctor'], env);
+        expectNoToken(doctor);
+      } finally {
+        stand.close();
+      }
+    }
+  }, 120_000);
+});

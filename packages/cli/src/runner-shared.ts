@@ -144,12 +144,28 @@ export function isoDate(value: string, flag: string): string {
 }
 
 export async function connect(flags: ConnectionFlags, io: Io): Promise<Connection> {
-  return resolveConnection({
+  const connection = await resolveConnection({
     host: flags.host,
     env: io.env,
     tokenFile: flags.tokenFile,
     readFile: (path) => readFile(isAbsolute(path) ? path : join(io.cwd, path), 'utf8'),
   });
+  guardMessages(io, connection);
+  return connection;
+}
+
+/**
+ * The last line of defence for the token: from now on, whatever is written to stderr has it replaced. The runner
+ * already redacts what the console says; this also covers text that reaches a message another way. Standard output
+ * is left alone: it carries the events, byte for byte.
+ */
+function guardMessages(io: Io, connection: Connection): void {
+  const stderr = io.stderr as Io['stderr'] & { s1qlGuarded?: true };
+  if (stderr.s1qlGuarded) return;
+  const write = stderr.write.bind(stderr) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' ? connection.redact(chunk) : chunk, ...rest)) as typeof stderr.write;
+  stderr.s1qlGuarded = true;
 }
 
 /**

@@ -316,7 +316,8 @@ export class DvClient {
     scoped: boolean,
   ): RunnerError {
     const options = { status, ...(body?.code === undefined ? {} : { apiCode: body.code }) };
-    const detail = describe(body);
+    // The console's own words, which may quote the token it refused.
+    const detail = this.connection.redact(describe(body));
     if (status === 401) {
       return new RunnerError(
         'S1QL_AUTH',

@@ -25,6 +25,19 @@ export class Connection {
     tokens.set(this, token);
   }
 
+  /**
+   * `text` with the token (and its URL-encoded form) replaced by `<token>`: for text that came from elsewhere, such
+   * as a console's error detail, which may quote the token it refused.
+   */
+  redact(text: string): string {
+    const token = tokens.get(this) ?? '';
+    if (token.length < 3) return text;
+    let out = text.split(token).join('<token>');
+    const encoded = encodeURIComponent(token);
+    if (encoded !== token) out = out.split(encoded).join('<token>');
+    return out;
+  }
+
   /** The API URL of a path relative to /web/api/v2.1/. */
   url(path: string): string {
     return `${this.origin}${API_PREFIX}${path}`;

@@ -409,7 +409,10 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
             if (data === undefined || data === null || typeof data !== 'object') {
               throw new RunnerError('S1QL_BAD_RESPONSE', 'dv/query-status answered without data', { queryId });
             }
-            state = typeof data.responseState === 'string' ? data.responseState : String(data.responseState);
+            // Text from the console, shown in messages: it may quote the token.
+            state = c.connection.redact(
+              typeof data.responseState === 'string' ? data.responseState : String(data.responseState),
+            );
             stateClass = classifyState(data.responseState);
             const progress = progressOf(data.progressStatus);
             emit(progress);
@@ -417,7 +420,7 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
             if (stateClass === 'failed') {
               const why =
                 typeof data.responseError === 'string' && data.responseError !== ''
-                  ? data.responseError
+                  ? c.connection.redact(data.responseError)
                   : 'no reason given';
               throw new RunnerError('S1QL_QUERY_FAILED', `the console failed the query (${state}): ${why}`, {
                 queryId,

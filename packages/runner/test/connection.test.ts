@@ -96,4 +96,11 @@ describe('resolveConnection', () => {
     expect(JSON.stringify(Object.getOwnPropertyDescriptors(c))).not.toContain(secret);
     expect(c.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('redact replaces the token, plain or URL-encoded, in text from elsewhere (a console quoting it back)', () => {
+    const secret = 'tok/en+with=chars';
+    const c = createConnection('x.net', secret);
+    expect(c.redact(`bad ${secret}; again ${encodeURIComponent(secret)}.`)).toBe('bad <token>; again <token>.');
+    expect(c.redact('nothing to hide')).toBe('nothing to hide');
+  });
 });
