@@ -1,7 +1,8 @@
 /**
  * Shared rate budgets (design/DV-API.md "Rate limits"): one per token and endpoint, shared by every query a
  * process runs with that token, so concurrent queries never exceed the console's limits together.
- * Every call takes a slot, retries included.
+ * Every call takes a slot, retries included; only a call whose connection was refused (it never reached the
+ * console) gives its slot back.
  */
 
 export type Endpoint = 'init-query' | 'query-status' | 'events' | 'pq' | 'cancel-query' | 'other';
@@ -70,16 +71,24 @@ export class RateBudget {
     return this.#calls;
   }
 
-  /** Waits for this call's slot. A slot once reserved stays used even if the wait is aborted (conservative). */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for this call's slot. A slot once reserved stays used even if the wait is aborted (conservative). Resolves
+   * to a function that gives the slot back, for a call that provably never reached the server (its connection was
+   * refused): only while no later call has reserved the slot after it.
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
     const now = this.#now();
     const slot = Math.max(now, this.#next);
     // A margin so latency jitter between client and server (a first request that reached the server late, the
     // next one early) never squeezes two calls into one window: 2% of the interval, at least 25 ms.
     const margin = this.intervalMs > 0 ? Math.max(25, this.intervalMs * 0.02) : 0;
-    this.#next = slot + this.intervalMs + margin;
+    const next = slot + this.intervalMs + margin;
+    this.#next = next;
     this.#calls++;
     await sleep(slot - now, signal);
+    return () => {
+      if (this.#next === next) this.#next = slot;
+    };
   }
 
   /** The server said "not before": no call on this budget goes out earlier (the server's word wins). */

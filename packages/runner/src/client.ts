@@ -201,7 +201,7 @@ export class DvClient {
     const path = `${API_PREFIX}${options.path}${qs === '' ? '' : `?${qs}`}`;
     const label = `${options.method} ${options.path}`;
     for (let attempt = 1; ; attempt++) {
-      await abortable(budget.acquire(options.signal), options.signal);
+      const release = await abortable(budget.acquire(options.signal), options.signal);
       // Aborted while its slot came up: nothing is sent.
       if (options.signal?.aborted) throw cancelled(options.signal, undefined);
       this.calls[endpoint]++;
@@ -232,6 +232,8 @@ export class DvClient {
         }
         const failure = classifyNetworkError(error);
         const code = networkCode(error) ?? 'unknown';
+        // Nothing reached the console: the call used none of its limit.
+        if (failure === 'before-send') release();
         const retryable =
           failure !== 'fatal' &&
           (policy.network === 'always' || (policy.network === 'before-send' && failure === 'before-send'));
@@ -239,7 +241,12 @@ export class DvClient {
           const delay = backoffDelay(policy, attempt, this.budgets.scale, this.#random());
           this.#retry(endpoint, attempt, `network ${code}`, delay);
           await sleep(delay, options.signal).catch((e: unknown) => {
-            throw cancelled(options.signal, e);
+            throw waitStopped(
+              options.signal,
+              e,
+              'S1QL_NETWORK',
+              `${label}: cannot reach ${this.connection.host} (${code})`,
+            );
           });
           continue;
         }
@@ -271,6 +278,15 @@ export class DvClient {
         const now = Date.now();
         const serverDelay = status === 429 || status === 503 ? parseRetryAfter(retryAfter, now) : undefined;
         let delay: number;
+        if (serverDelay !== undefined && serverDelay > policy.maxServerDelayMs) {
+          throw new RunnerError(
+            'S1QL_RATE_LIMIT',
+            `${label}: the console asks for a pause of ${Math.round(serverDelay / 1000)} s before the next call ` +
+              `(HTTP ${status}, Retry-After), longer than s1ql waits (${Math.round(policy.maxServerDelayMs / 1000)} s); ` +
+              'another client may be using the same token. Run the command again later.',
+            { status },
+          );
+        }
         if (serverDelay !== undefined) {
           // The server's word wins, and it holds for every caller of this budget.
           delay = serverDelay;
@@ -283,7 +299,9 @@ export class DvClient {
         }
         this.#retry(endpoint, attempt, `HTTP ${status}`, delay);
         await sleep(delay, options.signal).catch((e: unknown) => {
-          throw cancelled(options.signal, e);
+          throw status === 429
+            ? waitStopped(options.signal, e, 'S1QL_RATE_LIMIT', `${label}: still rate limited (429)`)
+            : waitStopped(options.signal, e, 'S1QL_NETWORK', `${label}: the console kept failing (HTTP ${status})`);
         });
         continue;
       }
@@ -395,6 +413,21 @@ function cancelled(signal: AbortSignal | undefined, cause: unknown, inFlight?: s
   );
 }
 
+/**
+ * A wait before a retry cut short. When the run's time ran out, the cause is what the run was waiting out (rate
+ * limiting or an unreachable console, exit 5), not a slow query: that is the error, with the timeout said too.
+ */
+function waitStopped(
+  signal: AbortSignal | undefined,
+  cause: unknown,
+  code: 'S1QL_RATE_LIMIT' | 'S1QL_NETWORK',
+  what: string,
+): RunnerError {
+  const reason = signal?.reason;
+  if (!(reason instanceof RunnerError) || reason.code !== 'S1QL_TIMEOUT') return cancelled(signal, cause);
+  return new RunnerError(code, `${what} when the time ran out (${reason.message})`, { cause: reason });
+}
+
 interface Flight {
   /** The request's own signal. */
   readonly signal: AbortSignal | undefined;
@@ -427,9 +460,9 @@ function inFlight(signal: AbortSignal | undefined, graceMs: number | undefined):
   };
 }
 
-async function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   try {
-    await promise;
+    return await promise;
   } catch (error) {
     throw cancelled(signal, error);
   }

@@ -14,6 +14,11 @@ export interface RetryPolicy {
   /** Wait after a 429 without Retry-After; undefined = the exponential backoff. */
   readonly rateLimitDelayMs?: number;
   /**
+   * The longest `Retry-After` honoured (ms, not scaled: it is the server's word). A server asking for more is
+   * reported at once as rate limiting that did not clear, rather than waited on for hours.
+   */
+  readonly maxServerDelayMs: number;
+  /**
    * Which connection failures to retry: `always` (idempotent GETs), `before-send` (only failures that prove
    * the request never reached the server: a POST that may have started a query is never repeated blindly), `never`.
    */
@@ -28,6 +33,7 @@ export const GET_POLICY: RetryPolicy = {
   capDelayMs: 16_000,
   factor: 2,
   jitter: 0.5,
+  maxServerDelayMs: 300_000,
   network: 'always',
 };
 
@@ -35,11 +41,13 @@ export const GET_POLICY: RetryPolicy = {
 export const INIT_POLICY: RetryPolicy = {
   statuses: [429],
   maxAttempts: 4,
-  baseDelayMs: 60_000,
-  capDelayMs: 60_000,
-  factor: 1,
-  jitter: 0.1,
+  // The backoff serves only connection failures before sending (a 429 waits rateLimitDelayMs, the limit's minute).
+  baseDelayMs: 1_000,
+  capDelayMs: 16_000,
+  factor: 2,
+  jitter: 0.5,
   rateLimitDelayMs: 60_000,
+  maxServerDelayMs: 300_000,
   network: 'before-send',
 };
 
@@ -51,6 +59,7 @@ export const CANCEL_POLICY: RetryPolicy = {
   capDelayMs: 2_000,
   factor: 2,
   jitter: 0.5,
+  maxServerDelayMs: 60_000,
   network: 'always',
 };
 

@@ -641,12 +641,18 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
       const reason = controller.signal.reason;
       // Leave no query running, before the failure is reported (a caller may exit on it).
       const { outcome, error: cancelError } = await cancelRunning();
+      // The time ran out while the client waited out rate limiting or an unreachable console: that is the cause.
+      const waited =
+        error instanceof RunnerError &&
+        error.cause === reason &&
+        (error.code === 'S1QL_RATE_LIMIT' || error.code === 'S1QL_NETWORK');
       const mapped =
         controller.signal.aborted && reason instanceof RunnerError
-          ? stopped(reason, {
+          ? stopped(waited ? error : reason, {
               // init-query failed in flight other than by the abort itself (no answer within the grace, a 5xx, a
               // broken connection): a query may have started.
-              outcome: initInFlight && error !== reason ? 'unknown' : outcome,
+              // (A wait before retrying init-query follows a refusal or a failure before sending: nothing started.)
+              outcome: initInFlight && error !== reason && !waited ? 'unknown' : outcome,
               queryId,
               cancelError,
               graceMs,

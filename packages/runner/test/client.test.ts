@@ -136,6 +136,59 @@ describe('DvClient edge cases (MockAgent)', () => {
     expect(c.calls['init-query']).toBe(2);
   });
 
+  it('a refused connection does not use the init-query minute: an unreachable console fails in seconds', async () => {
+    // Real limits (scale 1): each refused attempt gives its slot back, so only the backoff (1 + 2 + 4 s at most) is
+    // waited, not three init-query minutes. Port 1 on loopback refuses at once.
+    const c = new DvClient(createConnection('http://127.0.0.1:1', 'refused-token'), { budgets: new Budgets() });
+    const started = Date.now();
+    await expect(
+      c.call('init-query', { method: 'POST', path: 'dv/init-query', body: {}, policy: INIT_POLICY }),
+    ).rejects.toMatchObject({ code: 'S1QL_NETWORK', message: expect.stringContaining('ECONNREFUSED') });
+    expect(c.calls['init-query']).toBe(INIT_POLICY.maxAttempts);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    await c.close();
+  }, 30_000);
+
+  it('a Retry-After longer than the policy waits is rate limiting that did not clear, reported at once', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '100000' });
+      res.end('<html>429 Too Many Requests</html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const c = new DvClient(createConnection(`http://127.0.0.1:${port}`, 'ra-token'), { budgets: new Budgets() });
+    try {
+      await expect(c.call('query-status', { method: 'GET', path: 'dv/query-status' })).rejects.toMatchObject({
+        code: 'S1QL_RATE_LIMIT',
+        exitCode: 5,
+        message: expect.stringContaining('pause of 100000 s'),
+      });
+      expect(c.calls['query-status']).toBe(1);
+    } finally {
+      await c.close();
+      server.close();
+    }
+  });
+
+  it('a run whose time runs out while the console stays unreachable fails as a network failure (exit 5)', async () => {
+    const run = runQuery('EventType = "Process Creation"', {
+      connection: createConnection('http://127.0.0.1:1', 'refused-token'),
+      budgets: new Budgets(),
+      timeoutMs: 1_500,
+    });
+    const drain = async (): Promise<void> => {
+      for await (const _ of run) {
+        // no events: the console is never reached
+      }
+    };
+    await expect(drain()).rejects.toMatchObject({
+      code: 'S1QL_NETWORK',
+      exitCode: 5,
+      cancel: 'not-needed',
+      message: expect.stringContaining('when the time ran out'),
+    });
+  }, 15_000);
+
   it('https:// to a plain-HTTP server (a real socket) says the server does not speak HTTPS, not "cannot reach"', async () => {
     const server = createServer((_req, res) => res.end('{}'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
