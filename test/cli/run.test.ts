@@ -413,6 +413,36 @@ describe('s1ql sweep against s1ql emulator', () => {
   }, 60_000);
 });
 
+describe('s1ql sweep counts a hit only where its query looked', () => {
+  it('an IOC mentioned in another field of an event returned for a neighbour IOC is not a hit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's1ql-sweep-fields-'));
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const events = [
+      // Returned for bad.example (its DNS request); evil.example only in the command line.
+      { eventType: 'DNS Resolved', objectType: 'dns', dnsRequest: 'bad.example', srcProcCmdLine: 'curl evil.example' },
+      // Returned for 198.51.100.7 (its destination); 198.51.100.9 only as the agent's own address.
+      { eventType: 'IP Connect', objectType: 'ip', dstIp: '198.51.100.7', srcIp: '10.0.0.5', agentIp: '198.51.100.9' },
+    ].map((e, i) => ({ ...e, id: String(i + 1), createdAt: at, endpointName: 'host-1' }));
+    writeFileSync(join(dir, 'events.ndjson'), events.map((e) => JSON.stringify(e)).join('\n'));
+    writeFileSync(join(dir, 'iocs.txt'), ['bad.example', 'evil.example', '198.51.100.7', '198.51.100.9'].join('\n'));
+    const url = await emulator('--rate-limits', 'off', '--data', join(dir, 'events.ndjson'));
+    const r = await s1ql(
+      ['sweep', '--iocs', 'iocs.txt', '--format', 'json', '--last', '1d'],
+      { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' },
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const hits = (JSON.parse(r.stdout) as { hits: { ioc: string; hits: number }[] }).hits;
+    expect(Object.fromEntries(hits.map((h) => [h.ioc, h.hits]))).toEqual({
+      'bad.example': 1,
+      'evil.example': 0,
+      '198.51.100.7': 1,
+      '198.51.100.9': 0,
+    });
+    expect(r.stderr).toContain('2 of 4 IOCs seen');
+  }, 60_000);
+});
+
 describe('a console that quotes the token back', () => {
   /** A stand-in console whose every answer repeats the Authorization header's token in its own words. */
   async function echoingConsole(mode: '401' | '403' | '500' | 'failed'): Promise<{ url: string; close: () => void }> {

@@ -14,7 +14,7 @@ export type {
   SweepOptions,
   SweepPlan,
 } from './sweep/plan.ts';
-export { planSweep } from './sweep/plan.ts';
+export { planSweep, searchedFields } from './sweep/plan.ts';
 export type {
   BooleanOperator,
   CheckOperator,

@@ -2,7 +2,15 @@
  * sweep: plans the fewest queries that cover an IOC list (@s1ql/builder planSweep), runs them within the token's
  * shared budgets, and reports hits per IOC by matching every returned event's values against the IOCs.
  */
-import { type InvalidIoc, type IocKind, type NormalizedIoc, type PlannedQuery, planSweep } from '@s1ql/builder';
+import {
+  type InvalidIoc,
+  type IocKind,
+  type NormalizedIoc,
+  type PlannedQuery,
+  planSweep,
+  searchedFields,
+} from '@s1ql/builder';
+import { lookupField } from '@s1ql/language';
 import { DvClient } from './client.ts';
 import type { Connection } from './connection.ts';
 import { RunnerError } from './errors.ts';
@@ -96,11 +104,30 @@ interface Tally {
   endpoints: Set<string>;
 }
 
-/** Counts, for one query's events, which of its IOCs each event holds (any string value of the event). */
+/** The event keys (lower case) a kind's searched fields are read from: the name, and the catalog's eventKey. */
+const keysByKind = new Map<IocKind, readonly string[]>();
+function keysOf(kind: IocKind): readonly string[] {
+  let keys = keysByKind.get(kind);
+  if (keys === undefined) {
+    keys = searchedFields(kind).flatMap((name) => {
+      const eventKey = lookupField(name)?.eventKey;
+      return eventKey === undefined ? [name.toLowerCase()] : [name.toLowerCase(), eventKey.toLowerCase()];
+    });
+    keysByKind.set(kind, keys);
+  }
+  return keys;
+}
+
+/**
+ * Counts, for one query's events, which of its IOCs each event holds: in the fields the query searched for that
+ * IOC's kind (read as the engine reads them, by key in any case), never in any other field of the event. An event
+ * of a query for hashes and IPs whose command line mentions a listed domain is not a hit for that domain.
+ */
 function tally(query: PlannedQuery, event: DvEvent, tallies: Map<string, Tally>): void {
-  const values: string[] = [];
-  for (const v of Object.values(event)) if (typeof v === 'string' && v !== '') values.push(v);
+  const byKey = new Map<string, string>();
+  for (const [key, v] of Object.entries(event)) if (typeof v === 'string' && v !== '') byKey.set(key.toLowerCase(), v);
   for (const ioc of query.iocs) {
+    const values = keysOf(ioc.kind).flatMap((key) => byKey.get(key) ?? []);
     if (!values.some((v) => matches(ioc, v))) continue;
     const t = tallies.get(keyOf(ioc)) as Tally;
     t.hits++;

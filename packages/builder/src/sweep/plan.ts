@@ -88,6 +88,11 @@ const routes: Readonly<Record<IocKind, readonly Route[]>> = {
   path: members('FilePath'),
 };
 
+/** The fields a sweep query looks for an IOC of this kind in (catalog names): where a hit can be. */
+export function searchedFields(kind: IocKind): readonly string[] {
+  return routes[kind].map((r) => r.field);
+}
+
 /**
  * `ObjectType` scope: the object types that carry the kind's fields. It never narrows the result (the fields
  * exist only there) and lets the backend skip other objects; when a field exists everywhere (`*`) there is none.
