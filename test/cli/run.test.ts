@@ -341,6 +341,11 @@ describe('s1ql sweep against s1ql emulator', () => {
     writeFileSync(join(dir, 'one.txt'), '203.0.113.7\n');
     const one = await s1ql(['sweep', '--iocs', 'one.txt', '--dry-run'], {}, dir);
     expect(one.stderr).toContain('s1ql: 1 query for 1 IOC (dry run: nothing sent)');
+    // A list that is not UTF-8 is refused, not planned with replacement characters in its values.
+    writeFileSync(join(dir, 'latin1.txt'), Buffer.from('evil.com\nb\xe9b\xe9.com\n', 'latin1'));
+    const bad = await s1ql(['sweep', '--iocs', 'latin1.txt', '--dry-run'], {}, dir);
+    expect(bad).toMatchObject({ code: 2, stdout: '' });
+    expect(bad.stderr).toContain('cannot read latin1.txt: not valid UTF-8');
   });
 
   it('finds the planted IOCs and none of the absent ones', async () => {

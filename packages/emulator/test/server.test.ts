@@ -135,6 +135,10 @@ describe('endpoints and envelopes', () => {
     expect(files.events.every((x) => x.objectType === 'file')).toBe(true);
     expect(files.events.map((x) => x.id)).toEqual(all.events.filter((x) => x.objectType === 'file').map((x) => x.id));
     expect((await call(e, 'GET', `dv/events/nonsense?queryId=${id}`)).status).toBe(400);
+    // A malformed percent-escape names no route: a client error, not the emulator's internal error.
+    const malformed = await call(e, 'GET', `dv/events/%E0%A4%A?queryId=${id}`);
+    expect(malformed.status).toBeGreaterThanOrEqual(400);
+    expect(malformed.status).toBeLessThan(500);
   });
 
   it('reports EMPTY_RESULTS, respects the time window and the limit', async () => {

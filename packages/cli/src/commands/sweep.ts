@@ -1,12 +1,10 @@
 /** `s1ql sweep`: plan and run the fewest queries covering an IOC list, and report hits per IOC (design/CLI.md). */
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import type { IocKind } from '@s1ql/builder';
 import { DvClient, planSweepQueries, SweepIncompleteError, type SweepResult, sweep } from '@s1ql/runner';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { counted, type Io, readError, writeLine } from '../io.ts';
+import { counted, type Io, readInput, writeLine } from '../io.ts';
 import { eventWriter } from '../runner-output.ts';
 import {
   addRunOptions,
@@ -41,15 +39,8 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
     if (!['table', 'json', 'ndjson', 'csv'].includes(flags.format)) {
       throw new UsageError(`--format must be table, json, ndjson or csv, not ${flags.format}`);
     }
-    let text: string;
-    try {
-      text =
-        flags.iocs === '-'
-          ? await new Response(io.stdin as unknown as ReadableStream).text()
-          : await readFile(isAbsolute(flags.iocs) ? flags.iocs : join(io.cwd, flags.iocs), 'utf8');
-    } catch (error) {
-      throw new UsageError(`cannot read ${flags.iocs}: ${readError(error)}`);
-    }
+    // Strict UTF-8, as every input: a byte that is not would become U+FFFD inside a query.
+    const { text } = await readInput(flags.iocs, io);
     const lines = text.split(/\r?\n/);
     const kind = flags.kind as 'auto' | IocKind;
     const options = runOptions(flags);

@@ -40,6 +40,15 @@ export function route(pathname: string): Route | null {
       break;
   }
   const typed = /^dv\/events\/([^/]+)$/.exec(rest);
-  if (typed?.[1]) return { endpoint: 'events', method: 'GET', eventType: decodeURIComponent(typed[1]) };
+  if (typed?.[1]) {
+    // A malformed escape (`%E0%A4%A`) names no event type: the route is not found, never an internal error.
+    let eventType: string;
+    try {
+      eventType = decodeURIComponent(typed[1]);
+    } catch {
+      return null;
+    }
+    return { endpoint: 'events', method: 'GET', eventType };
+  }
   return null;
 }
