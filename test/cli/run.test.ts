@@ -290,6 +290,32 @@ describe('s1ql doctor against s1ql emulator', () => {
     expectNoToken(r);
   }, 60_000);
 
+  it('a token past its expiry date is never called valid, even by a console that still accepts it (exit 3)', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const url = req.url ?? '';
+      const data = url.includes('system/status')
+        ? { health: 'ok' }
+        : url.includes('api-token-details')
+          ? { createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-11-30T00:00:00.000Z' }
+          : url.includes('init-query')
+            ? { queryId: 'q0123456789abcdef0123456789abcdef' }
+            : { success: true };
+      res.end(JSON.stringify({ data }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const r = await s1ql(['doctor'], { S1_HOST: `http://127.0.0.1:${port}`, S1_API_TOKEN: TOKEN });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/FAIL {2}token expired on 2026-11-30 \(\d+ days? ago\)/);
+      expect(r.stderr).not.toContain('token valid');
+    } finally {
+      server.close();
+    }
+  });
+
   it('warns inside 30 days (exit 0); exit 3 on a refused token or a missing permission', async () => {
     // Ten calendar days ahead, at noon: days left count dates, as a person does, whatever the hour now.
     const now = new Date();

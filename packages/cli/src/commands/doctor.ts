@@ -54,7 +54,12 @@ export function registerDoctor(program: Command, io: Io, done: (code: number) =>
               DAY,
           );
           const date = expiry.toISOString().slice(0, 10);
-          if (days < WARN_DAYS) warn(`token valid, expires ${date} (${days} days left): create a new one soon`);
+          if (days < 0) {
+            // The console still answered with it, but by its own dates the token has expired: do not call it valid.
+            fail(`token expired on ${date} (${-days} ${-days === 1 ? 'day' : 'days'} ago): create a new one`);
+            code = ExitCode.auth;
+          } else if (days === 0) warn(`token expires today (${date}): create a new one now`);
+          else if (days < WARN_DAYS) warn(`token valid, expires ${date} (${days} days left): create a new one soon`);
           else ok(`token valid, expires ${date} (${days} days left)`);
         }
       } catch (error) {
@@ -106,7 +111,7 @@ export function registerDoctor(program: Command, io: Io, done: (code: number) =>
       ok('Deep Visibility: the token can run queries (test query started and cancelled)');
     } catch (error) {
       if (isRunnerError(error)) fail(error.message);
-      code = isRunnerError(error) ? error.exitCode : reportError(error, io);
+      code = Math.max(code, isRunnerError(error) ? error.exitCode : reportError(error, io));
     } finally {
       await client.close();
     }
