@@ -92,6 +92,28 @@ describe('s1ql run against s1ql emulator', () => {
     expectNoToken(r);
   }, 60_000);
 
+  it('csv: values in fields first seen after the header was fixed are counted in a warning, never dropped silently', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's1ql-csv-late-'));
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const events = Array.from({ length: 1100 }, (_, i) => ({
+      id: String(i + 1),
+      createdAt: at,
+      eventType: 'Process Creation',
+      objectType: 'process',
+      ...(i >= 1000 ? { lateKey: `v${i}` } : {}),
+    }));
+    writeFileSync(join(dir, 'events.ndjson'), events.map((e) => JSON.stringify(e)).join('\n'));
+    const url = await emulator('--rate-limits', 'off', '--data', join(dir, 'events.ndjson'));
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const r = await s1ql(['run', '--last', '1d', '--format', 'csv', 'EventType = "Process Creation"'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1101);
+    expect(r.stderr).toContain(
+      'warning: 100 values in a field first seen after the first 1000 events are not in the CSV',
+    );
+    expect(r.stderr).toContain('(lateKey): use --format ndjson or json');
+  }, 60_000);
+
   it('formats and --out, several queries on one emulator (limits off)', async () => {
     const url = await emulator('--rate-limits', 'off');
     const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };

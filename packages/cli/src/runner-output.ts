@@ -1,7 +1,7 @@
 /**
  * Event writers for `s1ql run`: ndjson and json stream as events arrive; csv fixes its header from the union of
- * the keys of the first 1000 events (one page) and leaves out keys that appear only later; table is for small
- * results (it buffers) and shows a few well-known columns.
+ * the keys of the first 1000 events (one page) and leaves out keys that appear only later, counted and reported
+ * (never silently); table is for small results (it buffers) and shows a few well-known columns.
  */
 import { once } from 'node:events';
 import { WriteStream } from 'node:fs';
@@ -22,6 +22,8 @@ export interface EventWriter {
   end(): Promise<void>;
   /** Writes out what is buffered without ending (after a failed run, so delivered events are not lost). */
   flush?(): Promise<void>;
+  /** After `end`: what the format could not hold, for a warning (csv: values in columns the header lacks). */
+  leftOut?(): string | undefined;
 }
 
 /** Waits until `out` takes more; rejects at once if it has failed (a failed stream never drains). */
@@ -159,10 +161,14 @@ export function eventWriter(format: Format, out: Writable): EventWriter {
       };
       let buffered: Event[] | undefined = [];
       let columns: string[] = [];
+      let known = new Set<string>();
+      // Keys first seen after the header was written: how many values each had.
+      const late = new Map<string, number>();
       const flush = async (): Promise<void> => {
         const keys = new Set<string>();
         for (const e of buffered ?? []) for (const k of Object.keys(e)) keys.add(k);
         columns = [...keys];
+        known = keys;
         if (columns.length > 0) await put(out, await row(columns));
         for (const e of buffered ?? []) await put(out, await row(columns.map((c) => cell(e[c]))));
         buffered = undefined;
@@ -174,10 +180,24 @@ export function eventWriter(format: Format, out: Writable): EventWriter {
             if (buffered.length >= CSV_HEADER_EVENTS) await flush();
             return;
           }
+          for (const k in e)
+            if (!known.has(k) && e[k] !== null && e[k] !== undefined) late.set(k, (late.get(k) ?? 0) + 1);
           await put(out, await row(columns.map((c) => cell(e[c]))));
         },
         end: async () => {
           if (buffered !== undefined) await flush();
+        },
+        leftOut: () => {
+          if (late.size === 0) return undefined;
+          const values = [...late.values()].reduce((a, b) => a + b, 0);
+          const keys = [...late.keys()];
+          const named =
+            keys.length > 8 ? `${keys.slice(0, 8).join(', ')} and ${keys.length - 8} more` : keys.join(', ');
+          return (
+            `${values} ${values === 1 ? 'value' : 'values'} in ${keys.length === 1 ? 'a field' : `${keys.length} fields`} ` +
+            `first seen after the first ${CSV_HEADER_EVENTS} events ${values === 1 ? 'is' : 'are'} not in the CSV, ` +
+            `whose columns were fixed by then (${named}): use --format ndjson or json to keep every field`
+          );
         },
       };
     }

@@ -143,6 +143,8 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
       await writer.end();
       const summary = await handle.summary;
       bar?.stop();
+      const leftOut = writer.leftOut?.();
+      if (leftOut !== undefined) writeLine(io.stderr, `s1ql: warning: ${leftOut}.`);
       writeLine(
         io.stderr,
         `s1ql: ${counted(summary.delivered, 'event')} (query ${summary.queryId}, ${summary.state}, ` +
