@@ -34,8 +34,8 @@ interface Cursor {
   readonly issuedAt: number;
 }
 
-/** Events evaluated per slice before yielding to the event loop. */
-const SLICE = 25_000;
+/** Events evaluated per slice: a few ms, so the evaluation loop can stop between slices (see server.ts's pump). */
+const SLICE = 2_000;
 
 export class QueryRun {
   readonly id: string;
