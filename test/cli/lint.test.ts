@@ -112,6 +112,13 @@ describe('s1ql lint', () => {
     expect(p207.ruleId).toBe('P207');
     expect(parsed.runs[0].tool.driver.rules[p207.ruleIndex].id).toBe('P207');
     expect(p207.locations[0].physicalLocation.artifactLocation.uri).toBe('my%20hunts/50%25%20%231.s1ql');
+    // Every result points at its rules entry: the library's findings (H5xx) included, as check reports them.
+    const library = tempDir({ 'hunt.yml': `title: t\nquery: ${WARN}tags: mitre.T99999\n` });
+    const checked = JSON.parse(s1ql(['check', '--format', 'sarif', '.'], { cwd: library }).stdout);
+    expect(validate(checked), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const { results, tool } = checked.runs[0];
+    expect(results.some((x: { ruleId: string }) => x.ruleId.startsWith('H'))).toBe(true);
+    for (const x of results) expect(tool.driver.rules[x.ruleIndex]?.id, x.ruleId).toBe(x.ruleId);
   });
 
   it('prints GitHub annotations', () => {

@@ -35,14 +35,28 @@ const LAYERS: Readonly<Record<string, string>> = {
   H: 'saved-query library check',
 };
 
-/** A rules entry for each code without a lint rule (parser, language, library) that the results use. */
+/** The SARIF rule id of a finding: its lint rule's id, else its code (parser, language, library findings). */
+function idOf(m: LintMessage): string {
+  return m.ruleId ?? m.code;
+}
+
+/**
+ * A rules entry for each finding the lint rules do not describe that the results use: the parser's and the
+ * language's (ruleId null), the library's (ruleId = its H5xx code) and the linter's own (unused-exclusion).
+ */
 function codeRules(results: readonly FileResult[]): { id: string; shortDescription: { text: string } }[] {
-  const codes = new Set<string>();
-  for (const r of results) for (const m of r.messages) if (m.ruleId === null) codes.add(m.code);
-  return [...codes].sort().map((code) => ({
-    id: code,
-    shortDescription: { text: `${LAYERS[code[0] ?? ''] ?? 'finding'} ${code}` },
-  }));
+  const codes = new Map<string, string>();
+  for (const r of results) {
+    for (const m of r.messages) if (!ruleIndex.has(idOf(m))) codes.set(idOf(m), m.code);
+  }
+  return [...codes]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, code]) => ({
+      id,
+      shortDescription: {
+        text: id === code ? `${LAYERS[code[0] ?? ''] ?? 'finding'} ${code}` : `${id.replaceAll('-', ' ')} (${code})`,
+      },
+    }));
 }
 
 function sarifFix(fix: Fix, file: string) {
@@ -58,9 +72,9 @@ function sarifFix(fix: Fix, file: string) {
 }
 
 function result(m: LintMessage, file: string, codeIndex: ReadonlyMap<string, number>) {
-  const index = m.ruleId === null ? codeIndex.get(m.code) : ruleIndex.get(m.ruleId);
+  const index = ruleIndex.get(idOf(m)) ?? codeIndex.get(idOf(m));
   return {
-    ruleId: m.ruleId ?? m.code,
+    ruleId: idOf(m),
     ...(index !== undefined ? { ruleIndex: index } : {}),
     level: LEVEL[m.severity],
     message: { text: m.message },
