@@ -205,6 +205,24 @@ describe('s1ql lint', () => {
     expect(readFileSync(join(dir, 'ex.yml'), 'utf8')).toBe(excluded);
   });
 
+  it('lint and check read --max-warnings alike (digits only) and accept a config file with a byte order mark', () => {
+    const dir = tempDir({
+      's1ql.config.json': '\ufeff{ "rules": { "bare-number": "error" } }',
+      'warn.s1ql': WARN,
+    });
+    for (const command of ['lint', 'check']) {
+      for (const bad of ['', '0x10', '1e3', '-1']) {
+        const r = s1ql([command, '--max-warnings', bad, 'warn.s1ql'], { cwd: dir });
+        expect(r.code, `${command} --max-warnings "${bad}"`).toBe(2);
+        expect(r.stderr).toContain('--max-warnings must be a whole number');
+      }
+      // The config is read (its rule makes the bare number an error), BOM and all.
+      const r = s1ql([command, '--format', 'json', 'warn.s1ql'], { cwd: dir });
+      expect(r.code, `${command}: ${r.stderr}`).toBe(1);
+      expect(r.stdout).toContain('bare-number');
+    }
+  });
+
   it('a configuration file inside the hunt folder is read as configuration, never linted or checked as a hunt', () => {
     const dir = tempDir({ 's1ql.config.yml': 'rules:\n  bare-number: error\n', 'h/one.s1ql': CLEAN });
     for (const command of ['lint', 'check']) {

@@ -193,3 +193,15 @@ export function writeLine(stream: Writable, line: string): void {
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/** `--max-warnings N` (lint, check): digits only (not `''`, `0x10` or `1e3`); no flag means no maximum. */
+export function maxWarnings(value: string | undefined): number {
+  if (value === undefined) return Number.POSITIVE_INFINITY;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--max-warnings must be a whole number, 0 or more, not "${value}"`);
+  return Number(value);
+}
+
+/** The line both commands print when there are more warnings than `--max-warnings` allows. */
+export function tooManyWarnings(warnings: number, max: number): string {
+  return `s1ql: too many warnings (${warnings}; maximum: ${max}).`;
+}

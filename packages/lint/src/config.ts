@@ -94,12 +94,14 @@ function lineColumn(text: string, offset: number): string {
 /** Reads a JSON configuration (`.yaml` is parsed by the caller, which then calls resolveConfig). */
 export function loadConfig(text: string, fileName: string): ResolvedConfig {
   let value: unknown;
+  // A byte order mark (editors on Windows write one) is not JSON, but is no mistake either: hunts may carry one too.
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(json);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const at = /position (\d+)/.exec(message);
-    const where = at ? `${fileName}:${lineColumn(text, Number(at[1]))}` : fileName;
+    const where = at ? `${fileName}:${lineColumn(json, Number(at[1]))}` : fileName;
     throw new ConfigError(`not valid JSON (${message})`, where);
   }
   return resolveConfig(validateConfig(value, fileName));

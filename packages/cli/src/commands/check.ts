@@ -8,7 +8,7 @@ import pc from 'picocolors';
 import { findLintConfig } from '../check-config.ts';
 import { startWorkers, workersFor } from '../check-workers.ts';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { counted, expandPaths, type Io, writeLine } from '../io.ts';
+import { counted, expandPaths, type Io, maxWarnings, tooManyWarnings, writeLine } from '../io.ts';
 
 interface CheckOptions {
   readonly format: string;
@@ -32,13 +32,7 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
     .action(async (inputs: string[], options: CheckOptions) => {
       const format = options.format as Format;
       if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-      let maxWarnings = Number.POSITIVE_INFINITY;
-      if (options.maxWarnings !== undefined) {
-        maxWarnings = Number(options.maxWarnings);
-        if (!Number.isInteger(maxWarnings) || maxWarnings < 0) {
-          throw new UsageError('--max-warnings must be a whole number, 0 or more');
-        }
-      }
+      const max = maxWarnings(options.maxWarnings);
       if (inputs.includes('-')) throw new UsageError('check reads files and directories, not standard input');
       const configPath = findLintConfig(options.config, io.cwd);
       let paths: string[] | undefined;
@@ -89,9 +83,9 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
         io.stderr,
         `${counted(result.files.length, 'hunt')} checked: ${counted(result.errorCount, 'error')}, ${counted(result.warningCount, 'warning')}; ${tests}`,
       );
-      const tooManyWarnings = result.warningCount > maxWarnings;
-      if (tooManyWarnings) writeLine(io.stderr, `too many warnings (${result.warningCount}, at most ${maxWarnings})`);
-      done(result.errorCount > 0 || result.testsFailed > 0 || tooManyWarnings ? ExitCode.problems : ExitCode.ok);
+      const overWarnings = result.warningCount > max;
+      if (overWarnings) writeLine(io.stderr, tooManyWarnings(result.warningCount, max));
+      done(result.errorCount > 0 || result.testsFailed > 0 || overWarnings ? ExitCode.problems : ExitCode.ok);
     });
 }
 

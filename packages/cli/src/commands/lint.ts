@@ -20,7 +20,17 @@ import {
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { CONFIG_NAMES, encodeText, expandPaths, type Io, readError, readInput, writeLine } from '../io.ts';
+import {
+  CONFIG_NAMES,
+  encodeText,
+  expandPaths,
+  type Io,
+  maxWarnings,
+  readError,
+  readInput,
+  tooManyWarnings,
+  writeLine,
+} from '../io.ts';
 import { mapFinding, type QuerySource, querySource } from '../sources.ts';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
@@ -119,13 +129,7 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
       if (!(FORMATS as readonly string[]).includes(options.format)) {
         throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${options.format}`);
       }
-      let maxWarnings = -1;
-      if (options.maxWarnings !== undefined) {
-        if (!/^\d+$/.test(options.maxWarnings)) {
-          throw new UsageError(`--max-warnings must be a whole number, not ${options.maxWarnings}`);
-        }
-        maxWarnings = Number(options.maxWarnings);
-      }
+      const max = maxWarnings(options.maxWarnings);
       const { config, dir } = await readConfig(options, io);
       const results: FileResult[] = [];
       for (const path of await expandPaths(inputs, io)) {
@@ -183,10 +187,8 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
           else if (m.severity === 'warning') warnings++;
         }
       }
-      if (errors === 0 && maxWarnings >= 0 && warnings > maxWarnings) {
-        writeLine(io.stderr, `s1ql: too many warnings (${warnings}; maximum: ${maxWarnings}).`);
-      }
-      done(errors > 0 || (maxWarnings >= 0 && warnings > maxWarnings) ? ExitCode.problems : ExitCode.ok);
+      if (errors === 0 && warnings > max) writeLine(io.stderr, tooManyWarnings(warnings, max));
+      done(errors > 0 || warnings > max ? ExitCode.problems : ExitCode.ok);
     });
 }
 
