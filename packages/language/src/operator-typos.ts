@@ -95,10 +95,6 @@ function nearest(word: string): Candidate | undefined {
   return best && !tie ? best : undefined;
 }
 
-function isWord(tok: IToken | undefined): boolean {
-  return tok !== undefined && (tok.tokenType === T.Identifier || tok.tokenType === T.DottedIdentifier);
-}
-
 /** Where a clause may start: the beginning, or after AND, OR, NOT or `(`. */
 function startsClause(tok: IToken | undefined): boolean {
   const type = tok?.tokenType;
@@ -122,7 +118,7 @@ function followsOperator(tok: IToken | undefined): boolean {
 export function markMisspeltOperators(tokens: IToken[], lines: LineIndex, out: Diagnostic[]): void {
   for (let i = 1; i < tokens.length; i++) {
     const tok = tokens[i] as IToken;
-    if (tok.tokenType !== T.Identifier || !isWord(tokens[i - 1]) || !startsClause(tokens[i - 2])) continue;
+    if (tok.tokenType !== T.Identifier || !T.isWord(tokens[i - 1]) || !startsClause(tokens[i - 2])) continue;
     if (!followsOperator(tokens[i + 1])) continue;
     const candidate = nearest(tok.image);
     if (!candidate) continue;

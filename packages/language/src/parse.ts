@@ -57,10 +57,13 @@ function parseUnsafe(text: string): ParseResult {
   markMisspeltOperators(lexed.tokens, lines, diagnostics);
   const unquoted = markUnquotedValues(lexed.tokens, text);
 
+  // Characters taken into an unquoted value (`*` in `= *mimikatz*`) are reported with it, once. Both lists are in
+  // text order: one pass over them.
+  let u = 0;
   for (const error of lexed.errors) {
-    // Characters taken into an unquoted value (`*` in `= *mimikatz*`) are reported with it, once.
-    const within = unquoted.some((t) => error.offset >= t.startOffset && error.offset < t.startOffset + t.image.length);
-    if (!within) diagnostics.push(lexError(error, text, lines));
+    while (u < unquoted.length && end(unquoted[u] as IToken) <= error.offset) u++;
+    const taken = unquoted[u];
+    if (taken === undefined || error.offset < taken.startOffset) diagnostics.push(lexError(error, text, lines));
   }
   for (const tok of lexed.tokens) {
     if (tok.tokenType === T.StringLiteral) stringDiagnostic(tok, text, lines, diagnostics);
@@ -108,6 +111,11 @@ function parseUnsafe(text: string): ParseResult {
     ast: { kind: 'Query', range: lines.range(0, text.length), expr: expr ?? null, comments },
     diagnostics,
   };
+}
+
+/** The offset just past a token. */
+function end(tok: IToken): number {
+  return tok.startOffset + tok.image.length;
 }
 
 function tokenRange(tok: IToken, lines: LineIndex): Range {
@@ -166,10 +174,6 @@ function lexError(error: ILexingError, text: string, lines: LineIndex): Diagnost
 /** The last word (or symbol) of every operator that takes a value or a list: a value comes after it. */
 let valueTakers: ReadonlySet<TokenType> | undefined;
 
-function isWord(tok: IToken | undefined): boolean {
-  return tok !== undefined && (tok.tokenType === T.Identifier || tok.tokenType === T.DottedIdentifier);
-}
-
 /**
  * Re-types as one string the bare text that stands where a value goes and ends it: after an operator and before
  * AND, OR, `)` or the end (`EndpointOS = windows`, `SrcIP = 10.0.0.1`, `TgtFilePath = C:\Temp\a.exe`,
@@ -206,7 +210,7 @@ function markUnquotedValues(tokens: IToken[], text: string): IToken[] {
     while (last < tokens.length && (tokens[last] as IToken).startOffset < end) {
       const t = tokens[last] as IToken;
       if (t.startOffset + t.image.length > end || !isBare(t)) break;
-      if (isWord(t)) words++;
+      if (T.isWord(t)) words++;
       last++;
     }
     const inside = last - (i + 1);
@@ -233,7 +237,7 @@ function markUnquotedValues(tokens: IToken[], text: string): IToken[] {
 
 /** A token that can be part of a bare value: a word that is no keyword, or a number. */
 function isBare(tok: IToken): boolean {
-  return isWord(tok) || tok.tokenType === T.NumberLiteral;
+  return T.isWord(tok) || tok.tokenType === T.NumberLiteral;
 }
 
 /** A character that can belong to a bare value: not space, a quote, a parenthesis, a comma or a comment's start. */

@@ -247,6 +247,11 @@ const wordCache = new Map<string, TokenType | null>();
  * Re-types the words the lexer read as identifiers: keywords (case-insensitively) and dotted 2.0 names. One
  * lexer pattern for all words plus a map lookup is much faster than a case-insensitive pattern per keyword.
  */
+/** A word that is no keyword: a field name, or a bare word where something else was meant. */
+export function isWord(tok: IToken | undefined): boolean {
+  return tok !== undefined && (tok.tokenType === Identifier || tok.tokenType === DottedIdentifier);
+}
+
 export function classifyWords(tokens: IToken[]): void {
   for (const tok of tokens) {
     if (tok.tokenType !== Identifier) continue;
