@@ -3,6 +3,7 @@
  * library package, which maps positions in the query back to the YAML file.
  */
 import type { Diagnostic, Fix, Position, Range } from '@s1ql/language';
+import type { LintMessage } from '@s1ql/lint';
 import type { Input } from './io.ts';
 
 export interface QuerySource {
@@ -26,12 +27,7 @@ export interface QuerySource {
    * Applies a YAML hunt's own lint exclusions (its `lint:` key) to findings in query positions: those excluded are
    * dropped, and an exclusion that excluded nothing is added as H515 in file positions (`inFile`).
    */
-  readonly exclude?: (found: readonly LintFinding[]) => (LintFinding & { readonly inFile?: true })[];
-}
-
-/** A finding with the rule behind it (null for the parser's), as the linter and `check` report them. */
-export interface LintFinding extends Diagnostic {
-  readonly ruleId: string | null;
+  readonly exclude?: (found: readonly LintMessage[]) => (LintMessage & { readonly inFile?: true })[];
 }
 
 const identity = <T>(x: T): T => x;
