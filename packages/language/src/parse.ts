@@ -4,6 +4,7 @@
  */
 import { type ILexingError, type IRecognitionException, type IToken, Lexer, type TokenType } from 'chevrotain';
 import type { Comment, Expr, Query, Range } from './ast.ts';
+import { markBorrowedSyntax } from './borrowed-syntax.ts';
 import { lookupField, operators } from './catalog.ts';
 import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
 import { markMisspeltOperators } from './operator-typos.ts';
@@ -54,6 +55,8 @@ function parseUnsafe(text: string): ParseResult {
   const lexed = (lexer as Lexer).tokenize(text);
   T.classifyWords(lexed.tokens);
   const diagnostics: Diagnostic[] = [];
+  const stray = markBorrowedSyntax(lexed.tokens, text, lines, diagnostics);
+  if (stray.length > 0) lexed.errors = [...lexed.errors, ...stray].sort((a, b) => a.offset - b.offset);
   markMisspeltOperators(lexed.tokens, lines, diagnostics);
   const unquoted = markUnquotedValues(lexed.tokens, text);
 
@@ -243,7 +246,7 @@ function isBare(tok: IToken): boolean {
 /** A character that can belong to a bare value: not space, a quote, a parenthesis, a comma or a comment's start. */
 function glued(text: string, at: number): boolean {
   const c = text[at] as string;
-  if (/[\s"'(),\u2018-\u201f\u2032\u2033\u00ab\u00bb]/.test(c)) return false;
+  if (/[\s"'()[\],\u2018-\u201f\u2032\u2033\u00ab\u00bb]/.test(c)) return false;
   return !(c === '-' && (text[at + 1] === '-' || text[at - 1] === '-'));
 }
 

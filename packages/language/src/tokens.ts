@@ -169,6 +169,12 @@ export const LParen: TokenType = token('LParen', '(');
 export const RParen: TokenType = token('RParen', ')');
 export const Comma: TokenType = token('Comma', ',');
 export const Pipe: TokenType = token('Pipe', '|');
+/** Borrowed from other query languages: read as AND, OR, NOT and a list, or dropped, before parsing (see borrowed-syntax.ts). */
+export const DoubleAmp: TokenType = token('DoubleAmp', '&&');
+export const DoublePipe: TokenType = token('DoublePipe', '||');
+export const Bang: TokenType = token('Bang', '!');
+export const LBracket: TokenType = token('LBracket', '[');
+export const RBracket: TokenType = token('RBracket', ']');
 
 export const keywordTokens: readonly TokenType[] = [
   And,
@@ -210,6 +216,7 @@ export const allTokens: readonly TokenType[] = [
   DottedIdentifier,
   ...keywordTokens,
   NotEquals,
+  Bang,
   LessEquals,
   GreaterEquals,
   DoubleEquals,
@@ -220,7 +227,11 @@ export const allTokens: readonly TokenType[] = [
   LParen,
   RParen,
   Comma,
+  DoublePipe,
   Pipe,
+  DoubleAmp,
+  LBracket,
+  RBracket,
   AnyToken,
   ValueToken,
   FieldToken,

@@ -222,6 +222,52 @@ describe('syntax diagnostics', () => {
     expect(parse('A Frobnicate "x"').diagnostics.map((d) => d.code)).not.toContain('P209');
   });
 
+  it('P209 && and || from other query languages: AND and OR as a certain fix, and the query reads as meant', () => {
+    for (const [text, want, at] of [
+      ['A = "1" || B = "2"', 'A = "1" OR B = "2"', '1:9 P209'],
+      ['A = "1" && B = "2"', 'A = "1" AND B = "2"', '1:9 P209'],
+      ['A = "1"&&B = "2"', 'A = "1" AND B = "2"', '1:8 P209'],
+    ] as const) {
+      const { ast, diagnostics } = parse(text);
+      expect(where(diagnostics), text).toEqual([at]);
+      expect(diagnostics[0]?.message, text).toContain(want.includes('OR') ? 'OR' : 'AND');
+      expect(ast.expr?.kind, text).toBe(want.includes(' OR ') ? 'Or' : 'And');
+      const out = fixed(text, Codes.invalidOperator);
+      expect(out, text).toBe(want);
+      expect(parse(out).diagnostics, out).toEqual([]);
+    }
+    // One `|` is still a pipe, and a lone `&` still an unexpected character.
+    expect(parse('A = "1" | limit 10').diagnostics.map((d) => d.code)).toEqual(['P210']);
+    expect(where(parse('A = "1" & B = "2"').diagnostics)).toContain('1:9 L101');
+  });
+
+  it('P209 ! for NOT where a clause starts, fixed to NOT; elsewhere it is an unexpected character', () => {
+    const text = 'A = "1" AND !(B = "2" OR C = "3")';
+    expect(where(parse(text).diagnostics)).toEqual(['1:13 P209']);
+    expect(parse(text).ast.expr).toMatchObject({ kind: 'And', operands: [{}, { kind: 'Not' }] });
+    const out = fixed(text, Codes.invalidOperator);
+    expect(out).toBe('A = "1" AND NOT (B = "2" OR C = "3")');
+    expect(parse(out).diagnostics).toEqual([]);
+    expect(fixed('!B Exists', Codes.invalidOperator)).toBe('NOT B Exists');
+    expect(where(parse('A ! "x"').diagnostics)).toContain('1:3 L101');
+    expect(parse('A != "x"').diagnostics).toEqual([]);
+  });
+
+  it('P212 a list in square brackets: parentheses as a certain fix, and its values read as a list', () => {
+    const text = 'TgtProcName In AnyCase ["a.exe", "b.exe"] AND A = "1"';
+    const { ast, diagnostics } = parse(text);
+    expect(where(diagnostics)).toEqual(['1:24 P212']);
+    expect(JSON.stringify(ast.expr)).toContain('b.exe');
+    const out = fixed(text, Codes.badList);
+    expect(out).toBe('TgtProcName In AnyCase ("a.exe", "b.exe") AND A = "1"');
+    expect(parse(out).diagnostics).toEqual([]);
+    // Bare values inside are quoted by their own fixes, as in parentheses.
+    expect(where(parse('A In [a.exe, b.exe]').diagnostics)).toEqual(['1:6 P212', '1:7 P215', '1:14 P215']);
+    // A bracket anywhere else is an unexpected character, as before.
+    expect(where(parse('A = "1" [').diagnostics)).toContain('1:9 L101');
+    expect(where(parse('A In ["x" AND B = "1"').diagnostics)).toContain('1:6 L101');
+  });
+
   it('P201 at the end of the query is placed after its last word, not after trailing lines and comments', () => {
     expect(where(parse('A Is\n-- note\n\n').diagnostics)).toEqual(['1:5 P201']);
   });
