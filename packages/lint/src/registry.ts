@@ -12,6 +12,7 @@ import { rule as invalidEnumValue } from './rules/invalid-enum-value.ts';
 import { rule as invalidRegex } from './rules/invalid-regex.ts';
 import { rule as keywordCase } from './rules/keyword-case.ts';
 import { rule as legacyField } from './rules/legacy-field.ts';
+import { rule as lineBreakInValue } from './rules/line-break-in-value.ts';
 import { rule as listTooLong } from './rules/list-too-long.ts';
 import { rule as maxLineWidth } from './rules/max-line-width.ts';
 import { rule as mixedAndOr } from './rules/mixed-and-or.ts';
@@ -46,6 +47,7 @@ export const rules: readonly Rule[] = [
   legacyField,
   noComment,
   wildcardInSubstring,
+  lineBreakInValue,
   regexWithoutMetacharacters,
   redundantRegexWildcard,
   shortSubstring,
