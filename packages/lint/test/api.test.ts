@@ -168,6 +168,21 @@ describe('reporters', () => {
     expect(bare).toMatchObject({ severity: 1, line: 1, column: 29, endLine: 1, endColumn: 30 });
     expect(bare?.fix).toEqual({ range: [28, 29], text: '"1"' });
     expect(file?.errorCount).toBe(1);
+    // The rest of ESLint's result shape, which its readers (annotators, SonarQube importers) expect to be there.
+    expect(file).toMatchObject({ fatalErrorCount: 0, suppressedMessages: [], usedDeprecatedRules: [] });
+  });
+
+  it('json: what the parser could not read is fatal, as in ESLint', () => {
+    const text = 'EventType = "Process Creation" AND (';
+    const broken = [{ filePath: 'x.s1ql', messages: run(text), source: text }];
+    const [file] = toEslintJson(broken) as {
+      messages: { fatal?: boolean; ruleId: string | null }[];
+      fatalErrorCount: number;
+    }[];
+    const fatal = file?.messages.filter((m) => m.fatal) ?? [];
+    expect(fatal.length).toBeGreaterThan(0);
+    expect(fatal.every((m) => m.ruleId === null)).toBe(true);
+    expect(file?.fatalErrorCount).toBe(fatal.length);
   });
 
   it('github: one annotation per finding, properties escaped', () => {

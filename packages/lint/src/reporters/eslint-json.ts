@@ -30,6 +30,7 @@ export function toEslintJson(results: readonly FileResult[], sources?: ReadonlyM
     const n = counts(result.messages);
     let fixableErrorCount = 0;
     let fixableWarningCount = 0;
+    let fatalErrorCount = 0;
     const messages = result.messages.map((m) => {
       const fix = m.fix ? toEslintFix(m.fix, source) : undefined;
       if (fix) {
@@ -40,6 +41,9 @@ export function toEslintJson(results: readonly FileResult[], sources?: ReadonlyM
         const f = toEslintFix(s, source);
         return f ? [{ desc: s.title, fix: f }] : [];
       });
+      // ESLint marks what its parser could not read as fatal: here the language core's lexer and parser errors.
+      const fatal = m.ruleId === null && m.severity === 'error' && /^[LP]\d/.test(m.code);
+      if (fatal) fatalErrorCount++;
       return {
         ruleId: m.ruleId,
         severity: eslintSeverity(m.severity),
@@ -49,6 +53,7 @@ export function toEslintJson(results: readonly FileResult[], sources?: ReadonlyM
         endLine: m.range.end.line,
         endColumn: m.range.end.column,
         messageId: m.code,
+        ...(fatal ? { fatal: true } : {}),
         ...(fix ? { fix } : {}),
         ...(suggestions.length > 0 ? { suggestions } : {}),
       };
@@ -56,10 +61,13 @@ export function toEslintJson(results: readonly FileResult[], sources?: ReadonlyM
     return {
       filePath: result.filePath,
       messages,
+      suppressedMessages: [],
       errorCount: n.errors,
+      fatalErrorCount,
       warningCount: n.warnings,
       fixableErrorCount,
       fixableWarningCount,
+      usedDeprecatedRules: [],
       ...(source !== undefined ? { source } : {}),
     };
   });
