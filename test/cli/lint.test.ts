@@ -165,6 +165,36 @@ describe('s1ql lint', () => {
     expect(JSON.parse(unused.stdout)[0].messages[0]).toMatchObject({ ruleId: 'unused-exclusion', severity: 1 });
   });
 
+  it('judges an exclusion that covers several files over all of them, and reports it unused in the config', () => {
+    const config = {
+      exclusions: [
+        { file: 'hunts/*.s1ql', rule: 'broad-query', reason: 'the team sweeps every event type on purpose' },
+        { file: 'hunts/**', rule: 'short-substring', reason: 'kept from an old hunt' },
+      ],
+    };
+    const dir = tempDir({
+      's1ql.config.json': JSON.stringify(config, null, 2),
+      'hunts/broad.s1ql': 'TgtProcName In AnyCase ("x.exe")',
+      'hunts/clean.s1ql': CLEAN,
+    });
+    const r = s1ql(['lint', '--format', 'json', 'hunts'], { cwd: dir });
+    const files = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string; line: number }[] }[];
+    // broad-query is excluded in broad.s1ql, so its glob exclusion is used: clean.s1ql does not report it.
+    expect(files.find((f) => f.filePath === 'hunts/clean.s1ql')?.messages).toEqual([]);
+    expect(files.find((f) => f.filePath === 'hunts/broad.s1ql')?.messages).toEqual([]);
+    // short-substring excluded nothing anywhere: one warning, at the exclusion's reason in the configuration.
+    const inConfig = files.find((f) => f.filePath === 's1ql.config.json');
+    expect(inConfig?.messages).toEqual([
+      expect.objectContaining({
+        ruleId: 'unused-exclusion',
+        severity: 1,
+        line: 11,
+        message: expect.stringContaining('short-substring'),
+      }),
+    ]);
+    expect(r.code).toBe(0);
+  });
+
   it('reads a YAML config and lints the query of a YAML hunt at its place in the file', () => {
     const dir = tempDir({
       's1ql.config.yml': 'rules:\n  bare-number: error\n',

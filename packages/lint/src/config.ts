@@ -152,6 +152,14 @@ export function resolveConfig(config: LintConfig, filePath?: string, options: Re
 /** The configuration used when none is given. */
 export const recommended: ResolvedConfig = resolveConfig({ extends: 'recommended' });
 
+/**
+ * The exclusions of a configuration that cover more than one file (no file, or a glob): whether such an exclusion
+ * still matches anything is a question about the whole run, not about each file it covers.
+ */
+export function sharedExclusions(config: LintConfig): Set<Exclusion> {
+  return new Set((config.exclusions ?? []).filter((e) => e.file === undefined || /[*?[\]{}]/.test(e.file)));
+}
+
 /** Adds exclusions written inside a hunt (YAML `lint:` key) to a resolved configuration. */
 export function withExclusions(config: ResolvedConfig, exclusions: readonly Exclusion[]): ResolvedConfig {
   return { ...config, exclusions: [...config.exclusions, ...exclusions] };

@@ -5,12 +5,14 @@ export {
   loadConfig,
   recommended,
   resolveConfig,
+  sharedExclusions,
   validateConfig,
   withExclusions,
 } from './config.ts';
 export type { FixResult } from './fixes.ts';
 export { applyFixes, meaningKey } from './fixes.ts';
 export { globToRegExp, matchGlob } from './glob.ts';
+export type { LintOptions } from './linter.ts';
 export { lint, UNUSED_EXCLUSION } from './linter.ts';
 export { rules } from './registry.ts';
 export type { EslintFix } from './reporters/eslint-json.ts';

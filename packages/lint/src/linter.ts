@@ -12,7 +12,7 @@ import {
 } from '@s1ql/language';
 import { recommended } from './config.ts';
 import { rules } from './registry.ts';
-import type { Catalog, LintMessage, Report, ResolvedConfig } from './types.ts';
+import type { Catalog, Exclusion, LintMessage, Report, ResolvedConfig } from './types.ts';
 
 const catalog: Catalog = { fields, eventTypes, objectTypes, lookupField, operatorInfo };
 const ruleById = new Map(rules.map((r) => [r.meta.id, r]));
@@ -28,6 +28,16 @@ function compare(a: LintMessage, b: LintMessage): number {
   );
 }
 
+export interface LintOptions {
+  /**
+   * Exclusions that cover other files too (a glob, or no file): whether they still match anything is judged over the
+   * whole run by the caller, so they are not reported as unused here.
+   */
+  readonly shared?: ReadonlySet<Exclusion>;
+  /** Collects every exclusion that excluded a finding. */
+  readonly used?: Set<Exclusion>;
+}
+
 /**
  * Lints one query. Returns the parse diagnostics (ruleId null) and the rules' findings, sorted by position.
  * A rule that throws is a bug in the rule: the error propagates.
@@ -36,6 +46,7 @@ export function lint(
   parsed: { readonly ast: Query; readonly diagnostics: readonly Diagnostic[] },
   text: string,
   config: ResolvedConfig = recommended,
+  options: LintOptions = {},
 ): LintMessage[] {
   const lines = new LineIndex(text);
   const found: LintMessage[] = [];
@@ -69,11 +80,12 @@ export function lint(
     const i = config.exclusions.findIndex((e) => e.rule === m.ruleId || e.rule === '*');
     if (i < 0) return true;
     used.add(i);
+    options.used?.add(config.exclusions[i] as Exclusion);
     return false;
   });
   const start: Range = lines.range(0, 0);
   config.exclusions.forEach((e, i) => {
-    if (used.has(i)) return;
+    if (used.has(i) || options.shared?.has(e)) return;
     kept.push({
       ruleId: UNUSED_EXCLUSION.ruleId,
       code: UNUSED_EXCLUSION.code,
