@@ -560,6 +560,25 @@ function renderings(newText: string, original: Scalar | undefined, indent: strin
   return order;
 }
 
+/**
+ * The query in the block scalar it was written in (`block`, from its header to its last line break): the header as
+ * written, comment included, the body at the block's own indentation with the file's line breaks. A multi-line query
+ * in a folded block would fold into one line, so it is also offered as a literal block with the same header.
+ */
+function asBlock(block: string, newText: string, fallbackIndent: string): string[] {
+  const headerEnd = block.search(/\r?\n/);
+  if (headerEnd < 0) return [];
+  const header = block.slice(0, headerEnd);
+  const eol = block[headerEnd] === '\r' ? '\r\n' : '\n';
+  const indent = /^\r?\n([ ]+)\S/m.exec(block.slice(headerEnd))?.[1] ?? fallbackIndent;
+  const body = newText.replace(/\n+$/, '');
+  // An explicit indentation indicator (`|2`) or a leading space on the first line is left to the other renderings.
+  if (/^[|>][-+]?\d|^[|>]\d/.test(header) || /^[ \t]/.test(body)) return [];
+  const lines = body.split(/\r?\n/).map((line) => (line === '' ? '' : `${indent}${line}`));
+  const rendered = (h: string) => `${h}${eol}${lines.join(eol)}${eol}`;
+  return header.startsWith('>') ? [rendered(header), rendered(`|${header.slice(1)}`)] : [rendered(header)];
+}
+
 function doubleQuoted(text: string): string {
   const s = new Scalar(text);
   s.type = Scalar.QUOTE_DOUBLE;
@@ -594,7 +613,11 @@ function replaceQueryIn(text: string, pair: Pair | undefined, newText: string): 
   const indent = `${' '.repeat(keyStart - lineStart)}  `;
   // A block scalar's range ends after its last line break; a flow scalar's at its last character.
   const endsWithBreak = end > start && (text[end - 1] === '\n' || text[end - 1] === '\r');
-  for (const rendered of renderings(newText, node, indent, endsWithBreak)) {
+  const candidates = renderings(newText, node, indent, endsWithBreak);
+  if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
+    candidates.unshift(...asBlock(text.slice(start, end), newText, indent));
+  }
+  for (const rendered of candidates) {
     const value = endsWithBreak && !rendered.endsWith('\n') ? `${rendered}\n` : rendered;
     const out = text.slice(0, start) + value + text.slice(end);
     if (sameQuery(queryValueOf(out), newText)) return out;

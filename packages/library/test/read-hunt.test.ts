@@ -253,13 +253,30 @@ describe('replaceQuery', () => {
     const again = readHunt(out, 'h.yml');
     expect(again.query?.text).toBe(`${q}\n`);
     expect(again.replaceQuery(q)).toBe(out);
-    expect(again.replaceQuery('A = 1 AND B = 2')).toBe(original);
+    // Once a block, it stays a block: the file's style is its author's.
+    expect(again.replaceQuery('A = 1 AND B = 2')).toBe(original.replace('query: A', 'query: |\n  A'));
   });
   it('quotes a one-line query that cannot be plain', () => {
     const out = readHunt(original, 'h.yml').replaceQuery('"quoted" : start # not a comment');
     expect(readHunt(out, 'h.yml').query?.text).toBe('"quoted" : start # not a comment');
     expect(out.startsWith('# a comment\ntitle: t   # trailing\nquery: ')).toBe(true);
     expect(out.endsWith('\nid: x\n')).toBe(true);
+  });
+  it('keeps a block scalar block: its header, the comment after it, its indentation and its line breaks', () => {
+    const folded = `title: t\nquery: >- # the hunt\n    EventType = "Login" AND\n    SrcIP = 10.0.0.1\nid: x\n`;
+    const out = readHunt(folded, 'h.yml').replaceQuery('EventType = "Login" AND SrcIP = "10.0.0.1"');
+    expect(out).toBe(`title: t\nquery: >- # the hunt\n    EventType = "Login" AND SrcIP = "10.0.0.1"\nid: x\n`);
+    // A multi-line query in a folded scalar would fold into one line: it becomes literal, the comment kept.
+    const q = 'EventType = "Login"\nAND SrcIP = "10.0.0.1"';
+    const literal = readHunt(folded, 'h.yml').replaceQuery(q);
+    expect(literal).toBe(
+      `title: t\nquery: |- # the hunt\n    EventType = "Login"\n    AND SrcIP = "10.0.0.1"\nid: x\n`,
+    );
+    expect(readHunt(literal, 'h.yml').query?.text).toBe(q);
+    const crlf = 'title: t\r\nquery: |\r\n  A = 1 AND\r\n  B = 2\r\nid: x\r\n';
+    expect(readHunt(crlf, 'h.yml').replaceQuery('A = "1"\nAND B = "2"')).toBe(
+      'title: t\r\nquery: |\r\n  A = "1"\r\n  AND B = "2"\r\nid: x\r\n',
+    );
   });
   it('a .s1ql file is the query itself', () => {
     const hunt = readHunt('A = 1\n', 'h.s1ql');
