@@ -1,5 +1,6 @@
 /**
- * Syntax borrowed from other query languages: `&&` and `||` for AND and OR, `!` for NOT, and `[...]` for a list.
+ * Syntax borrowed from other query languages: `&&` and `||` for AND and OR, `!` for NOT, `[...]` for a list, and
+ * SQL's `Is [Not] Null`.
  * Each is read as what the hunter meant and reported once with the S1QL 1.0 spelling as a certain fix, so the rest of
  * the query parses instead of cascading into "unexpected character" and "missing AND" errors. A `!` or a bracket
  * anywhere else is an unexpected character, as the lexer would have said.
@@ -13,6 +14,12 @@ import * as T from './tokens.ts';
 function startsClause(tok: IToken | undefined): boolean {
   const type = tok?.tokenType;
   return type === undefined || type === T.And || type === T.Or || type === T.Not || type === T.LParen;
+}
+
+/** `tokens[i]` comes right after `Is` or `Is Not`. */
+function isAfterIs(tokens: readonly IToken[], i: number): boolean {
+  const previous = tokens[i - 1]?.tokenType;
+  return previous === T.Is || (previous === T.Not && tokens[i - 2]?.tokenType === T.Is);
 }
 
 function retype(tok: IToken, type: TokenType): void {
@@ -108,6 +115,19 @@ export function markBorrowedSyntax(
       retype(closing, T.RParen);
       i = close;
     } else if (type === T.RBracket) stray.push(strayError(tok));
+    else if (type === T.Identifier && tok.image.toLowerCase() === 'null' && isAfterIs(tokens, i)) {
+      // SQL's IS [NOT] NULL: 1.0 says Is [Not] Empty, which is also true on "" (a guess the hunter confirms).
+      const range = lines.range(tok.startOffset, tok.startOffset + tok.image.length);
+      out.push({
+        code: Codes.invalidOperator,
+        severity: 'error',
+        message:
+          'S1QL 1.0 has no NULL: Is Empty is true when the field is missing or "", Is Not Empty when it has a value.',
+        range,
+        suggestions: [{ title: 'Replace with Empty', edits: [{ range, newText: 'Empty' }] }],
+      });
+      retype(tok, T.Empty);
+    }
   }
   if (stray.length > 0) {
     // One compacting pass: a query of a thousand brackets stays linear.

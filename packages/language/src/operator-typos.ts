@@ -22,6 +22,12 @@ const ALIASES: Readonly<Record<string, string>> = {
   matches: 'RegExp',
   match: 'RegExp',
   regex: 'RegExp',
+  notcontains: 'Does Not Contain',
+  notcontain: 'Does Not Contain',
+  doesnotcontains: 'Does Not Contain',
+  notcontainscis: 'Does Not ContainCIS',
+  notcontainsanycase: 'Does Not ContainCIS',
+  doesnotcontainsanycase: 'Does Not ContainCIS',
 };
 
 interface Candidate {

@@ -205,27 +205,37 @@ function markUnquotedValues(tokens: IToken[], text: string): IToken[] {
     const takerEnd = taker.startOffset + taker.image.length;
     while (start > takerEnd && glued(text, start - 1)) start--;
     if (start === first.startOffset && !isBare(first)) continue;
-    let end = start;
-    while (end < text.length && glued(text, end)) end++;
-    // The tokens inside the run: words and numbers only (a keyword or a string means something else is wrong).
+    // The tokens inside the run: words and numbers only (a keyword or a string means something else is wrong). Runs
+    // separated by spaces on one line are one value when only such runs stand before the end of the value
+    // (`EventType = Process Creation AND ...`); a word followed by an operator starts a clause of its own.
+    let end = runEnd(text, start);
     let last = i + 1;
     let words = 0;
-    while (last < tokens.length && (tokens[last] as IToken).startOffset < end) {
-      const t = tokens[last] as IToken;
-      if (t.startOffset + t.image.length > end || !isBare(t)) break;
-      if (T.isWord(t)) words++;
-      last++;
+    let ends = false;
+    for (;;) {
+      const from = last;
+      while (last < tokens.length && (tokens[last] as IToken).startOffset < end) {
+        const t = tokens[last] as IToken;
+        if (t.startOffset + t.image.length > end || !isBare(t)) break;
+        if (T.isWord(t)) words++;
+        last++;
+      }
+      // A token cut by the run's end, or a keyword or string inside it, means something else is wrong.
+      if ((last === from && from === i + 1) || (tokens[last]?.startOffset ?? end) < end) break;
+      const next = tokens[last]?.tokenType;
+      ends = inList
+        ? next === undefined || next === T.Comma || next === T.RParen
+        : next === undefined || next === T.And || next === T.Or || next === T.RParen;
+      if (ends) break;
+      let gap = end;
+      while (text[gap] === ' ' || text[gap] === '\t') gap++;
+      if (gap === end || gap >= text.length || !glued(text, gap)) break;
+      end = runEnd(text, gap);
     }
     const inside = last - (i + 1);
-    // A token cut by the run's end, or a keyword or string inside it, means something else is wrong.
-    if (inside === 0 || (tokens[last]?.startOffset ?? end) < end) continue;
+    if (!ends || inside === 0) continue;
     // A lone number is a number.
     if (inside === 1 && words === 0 && start === first.startOffset && end === start + first.image.length) continue;
-    const next = tokens[last]?.tokenType;
-    const ends = inList
-      ? next === T.Comma || next === T.RParen
-      : next === undefined || next === T.And || next === T.Or || next === T.RParen;
-    if (!ends) continue;
     first.image = text.slice(start, end);
     first.startOffset = start;
     first.endOffset = end - 1;
@@ -241,6 +251,13 @@ function markUnquotedValues(tokens: IToken[], text: string): IToken[] {
 /** A token that can be part of a bare value: a word that is no keyword, or a number. */
 function isBare(tok: IToken): boolean {
   return T.isWord(tok) || tok.tokenType === T.NumberLiteral;
+}
+
+/** The end of the run of characters that can belong to a bare value, from `at`. */
+function runEnd(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && glued(text, end)) end++;
+  return end;
 }
 
 /** A character that can belong to a bare value: not space, a quote, a parenthesis, a comma or a comment's start. */

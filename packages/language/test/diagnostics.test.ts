@@ -268,6 +268,42 @@ describe('syntax diagnostics', () => {
     expect(where(parse('A In ["x" AND B = "1"').diagnostics)).toContain('1:6 L101');
   });
 
+  it('P215 words that are followed by an operator start a clause: they are not taken into a bare value', () => {
+    const codes = (text: string) => parse(text).diagnostics.map((d) => d.code);
+    expect(codes('A = b c = "d"')).not.toContain('P215');
+    expect(codes('A = b\nC = "d"')).not.toContain('P215');
+    expect(codes('A = b C Exists')).not.toContain('P215');
+    // A list left open at the end: its values are still values, and the missing ) is reported once.
+    expect(codes('A In (Process Creation, File Creation')).toEqual(['P215', 'P215', 'P202']);
+  });
+
+  it("P209 SQL's Is Null and Is Not Null: Is Empty and Is Not Empty suggested, and the query reads as meant", () => {
+    for (const [text, want] of [
+      ['TgtProcName Is Null AND A = "1"', 'TgtProcName Is Empty AND A = "1"'],
+      ['TgtProcName Is Not NULL', 'TgtProcName Is Not Empty'],
+    ] as const) {
+      const { diagnostics } = parse(text);
+      expect(where(diagnostics), text).toEqual([
+        '1:' + (text.indexOf(text.includes('NULL') ? 'NULL' : 'Null') + 1) + ' P209',
+      ]);
+      expect(diagnostics[0]?.message, text).toContain('no NULL');
+      const out = suggested(text, Codes.invalidOperator);
+      expect(out, text).toBe(want);
+      expect(parse(out).diagnostics, out).toEqual([]);
+    }
+  });
+
+  it('P209 negated operators written as one word: Does Not Contain suggested', () => {
+    for (const [text, want] of [
+      ['TgtProcName NotContains "a"', 'TgtProcName Does Not Contain "a"'],
+      ['TgtProcName DoesNotContain "a"', 'TgtProcName Does Not Contain "a"'],
+      ['TgtProcName NotContainsAnyCase "a"', 'TgtProcName Does Not ContainCIS "a"'],
+    ] as const) {
+      expect(where(parse(text).diagnostics), text).toEqual(['1:13 P209']);
+      expect(suggested(text, Codes.invalidOperator), text).toBe(want);
+    }
+  });
+
   it('P201 at the end of the query is placed after its last word, not after trailing lines and comments', () => {
     expect(where(parse('A Is\n-- note\n\n').diagnostics)).toEqual(['1:5 P201']);
   });
@@ -313,6 +349,10 @@ describe('syntax diagnostics', () => {
       ['A StartsWith evil OR B = "x"', 'A StartsWith "evil" OR B = "x"'],
       ['A Does Not Contain evil', 'A Does Not Contain "evil"'],
       ['A RegExp evil', 'A RegExp "evil"'],
+      // Words on one line up to AND, OR, `)` or the end are one value: an enum value or a path with spaces.
+      ['EventType = Process Creation AND A = "1"', 'EventType = "Process Creation" AND A = "1"'],
+      ['TgtFilePath = C:\\Program Files\\x.exe', 'TgtFilePath = "C:\\Program Files\\x.exe"'],
+      ['EventType In (Process Creation, "File Creation")', 'EventType In ("Process Creation", "File Creation")'],
     ];
     for (const [text, want] of cases) {
       // One finding for the run: the characters no token takes (`*`, `\\`, `:`) are not reported again.
