@@ -91,7 +91,8 @@ describe('s1ql check', () => {
       'wmic /node:10.0.4.21 process call create',
       'wmic /node:10.0.4.21 process list',
     );
-    // unsigned-driver-load.yml: an unclosed flow sequence on tags line 15; YAML notices at the next item, 16:3.
+    // unsigned-driver-load.yml: an unclosed flow sequence on tags line 15, reported at its `[` (15:5), not at the
+    // next item where YAML notices it.
     edit('windows/unsigned-driver-load.yml', '  - mitre.T1068\n', '  - [mitre.T1068\n');
 
     const r = s1ql('check', '--format', 'json', dir);
@@ -109,7 +110,7 @@ describe('s1ql check', () => {
       ['bad ATT&CK id', 'windows/bitsadmin-download.yml:16:5 H504'],
       ['last_update before created_date', 'windows/vssadmin-delete-shadows.yml:11:14 H505'],
       ['failing hunt test', 'windows/wmic-process-call-create.yml:24:7 H513'],
-      ['unreadable YAML', 'windows/unsigned-driver-load.yml:16:3 H501'],
+      ['unreadable YAML', 'windows/unsigned-driver-load.yml:15:5 H501'],
     ])('reports the %s', (_what, expected) => {
       expect(all).toContain(expected);
     });
@@ -124,6 +125,29 @@ describe('s1ql check', () => {
         'windows/wmic-process-call-create.yml:24:7 H513',
       ]);
     });
+  });
+
+  it('an alias to no anchor is reported at the alias; a %YAML 1.1 hunt reads its dates as dates', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's1ql-check-y-'));
+    try {
+      const hunt = readFileSync(join(root, 'examples/hunts/windows/certutil-download.yml'), 'utf8');
+      const title = /^title: .*$/m;
+      writeFileSync(join(dir, 'alias.yml'), hunt.replace(title, 'title: Alias\nx-owner: *nobody'));
+      writeFileSync(
+        join(dir, 'v11.yml'),
+        `%YAML 1.1\n---\n${hunt.replace(title, 'title: V11').replace(/^last_update: .*$/m, 'last_update: 2001-01-01')}`,
+      );
+      const r = s1ql('check', '--format', 'json', dir);
+      expect(r.code).toBe(1);
+      const lastUpdate = hunt.split('\n').findIndex((l) => l.startsWith('last_update:')) + 1;
+      // alias.yml line 2: `x-owner: *nobody`; v11.yml: two lines of header above the hunt.
+      expect(findings(r.stdout)).toEqual([
+        expect.stringMatching(/alias\.yml:2:10 H501$/),
+        expect.stringMatching(new RegExp(`v11\\.yml:${lastUpdate + 2}:14 H505$`)),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exit 2 on usage errors', () => {

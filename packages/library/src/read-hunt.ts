@@ -11,7 +11,10 @@ import {
   parseDocument,
   Scalar,
   stringify,
+  type Tags,
+  visit,
   type YAMLMap,
+  type YAMLSeq,
   type Document as YamlDocument,
 } from 'yaml';
 import { HuntCodes } from './codes.ts';
@@ -126,7 +129,7 @@ class YamlHuntReader {
 
   read(): Hunt {
     const text = this.#text;
-    const doc = parseDocument(text, { keepSourceTokens: true, uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, { ...YAML_OPTIONS, keepSourceTokens: true, prettyErrors: false });
     const base = {
       fileName: this.#fileName,
       format: 'yaml' as const,
@@ -136,6 +139,7 @@ class YamlHuntReader {
     };
     const root = doc.contents;
     if (doc.errors.length > 0 || !isMap(root)) {
+      const unclosed = doc.errors.length > 0 ? unclosedFlows(doc) : [];
       for (const error of doc.errors.slice(0, 5)) {
         const firstLine =
           error.code === 'MULTIPLE_DOCS'
@@ -143,6 +147,20 @@ class YamlHuntReader {
             : (error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? error.message);
         // The yaml package finds an unclosed quote at the end of the file; the quote that opened it is the place.
         const opened = error.code === 'MISSING_CHAR' && /quote/.test(error.message) ? openQuote(text) : undefined;
+        // It finds an unclosed [ or { on the line after it; the bracket that opened it is the place.
+        const flow = error.code === 'BAD_INDENT' ? /^Flow (sequence|map)\b/.exec(error.message)?.[1] : undefined;
+        const bracket = flow === undefined ? -1 : unclosed.findIndex((u) => u.kind === flow);
+        const open = bracket < 0 ? undefined : unclosed.splice(bracket, 1)[0];
+        if (open) {
+          const lineLength = text.slice(open.offset).search(/\r?\n/);
+          this.report(
+            HuntCodes.yamlSyntax,
+            'error',
+            `Unreadable YAML: this ${open.source} is never closed (a flow ${open.kind === 'map' ? 'mapping' : 'sequence'} ends with ${open.source === '[' ? ']' : '}'})`,
+            this.range(open.offset, lineLength === -1 ? text.length : open.offset + lineLength),
+          );
+          continue;
+        }
         this.report(
           HuntCodes.yamlSyntax,
           'error',
@@ -164,8 +182,19 @@ class YamlHuntReader {
     }
     const js = safeToJs(doc);
     if (js instanceof Error) {
-      // An alias to no anchor, an alias bomb...: the document cannot be read as data at all.
-      this.report(HuntCodes.yamlSyntax, 'error', `Unreadable YAML: ${js.message.split('\n')[0]}`, this.range(0, 0));
+      // An alias to no anchor, an alias bomb...: the document cannot be read as data at all. An alias to no anchor
+      // is the place when there is one.
+      let place = this.range(0, 0);
+      visit(doc, {
+        Alias: (_, alias) => {
+          if (alias.range && alias.resolve(doc) === undefined) {
+            place = this.range(alias.range[0], alias.range[1]);
+            return visit.BREAK;
+          }
+          return undefined;
+        },
+      });
+      this.report(HuntCodes.yamlSyntax, 'error', `Unreadable YAML: ${js.message.split('\n')[0]}`, place);
       return { ...base, meta: {}, replaceQuery: () => text, keyRange: () => this.range(0, 0) };
     }
     const meta = js;
@@ -400,7 +429,32 @@ class YamlHuntReader {
   }
 }
 
-/** The document as data; an Error when it cannot be (an alias to no anchor, too many aliases). */
+/**
+ * How hunts are read. A `%YAML 1.1` document would read `2021-01-27` as a timestamp, which no hunt means: dates are
+ * text in every version, as in YAML 1.2 (design/CLI.md reads them as `YYYY-MM-DD` or `D-Mon-YYYY`).
+ */
+const YAML_OPTIONS = {
+  uniqueKeys: true,
+  customTags: (tags: Tags): Tags => tags.filter((tag) => typeof tag === 'string' || tag.tag !== TIMESTAMP_TAG),
+} as const;
+
+const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
+
+/** The flow collections (`[`, `{`) of the document whose closing bracket is missing, in document order. */
+function unclosedFlows(doc: YamlDocument): { kind: 'sequence' | 'map'; offset: number; source: string }[] {
+  const found: { kind: 'sequence' | 'map'; offset: number; source: string }[] = [];
+  const collection = (kind: 'sequence' | 'map', node: YAMLMap | YAMLSeq): void => {
+    const token = node.srcToken;
+    if (token?.type !== 'flow-collection') return;
+    const close = token.start.source === '[' ? ']' : '}';
+    if (!token.end.some((t) => t.source === close)) {
+      found.push({ kind, offset: token.start.offset, source: token.start.source });
+    }
+  };
+  visit(doc, { Seq: (_, node) => collection('sequence', node), Map: (_, node) => collection('map', node) });
+  return found;
+}
+
 /**
  * The first `key: "...` or `- '...` whose quote is not closed on its line nor, for a double quote, by an escape-free
  * quote later: where an unterminated quoted scalar starts. A heuristic: it only places the H501 message.
@@ -420,6 +474,7 @@ function openQuote(text: string): { start: number; end: number } | undefined {
   return undefined;
 }
 
+/** The document as data; an Error when it cannot be (an alias to no anchor, too many aliases). */
 function safeToJs(doc: YamlDocument): Record<string, unknown> | Error {
   try {
     const js = doc.toJS({ maxAliasCount: 100 }) as unknown;
@@ -450,8 +505,8 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
 function describeValue(value: unknown): string {
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value) || (typeof value === 'object' && value !== null && 'items' in value))
-    return 'a list or mapping';
+  if (Array.isArray(value) || isSeq(value)) return 'a list';
+  if (isMap(value)) return 'a mapping';
   return typeof value === 'string' ? 'text' : 'that';
 }
 
@@ -586,7 +641,7 @@ function doubleQuoted(text: string): string {
 }
 
 function queryValueOf(text: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const doc = parseDocument(text, YAML_OPTIONS);
   if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
   return doc.get('query');
 }

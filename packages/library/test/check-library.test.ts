@@ -147,7 +147,7 @@ describe('checkLibrary', () => {
       'z/A.yml:1:1 H512',
       'z/A.yml:2:1 H510',
       'z/A.yml:17:7 H513',
-      'w/broken.yml:2:1 H501',
+      'w/broken.yml:1:8 H501',
     ]);
     expect(across.files.map((f) => f.filePath)).toEqual(hunts.map((h) => h.fileName));
   });

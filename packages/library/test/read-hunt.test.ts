@@ -181,9 +181,36 @@ describe('metadata rules (design/CLI.md)', () => {
     expect(codes(`title: t\nquery: A = 1\n${FULL_META.replace('author: a\n', '')}`)).toEqual(['H507 warning 1:1']);
   });
   it('unreadable YAML is an error at its line', () => {
-    expect(codes('title: t\nquery: A = 1\ntags: [mitre.T1059\n')).toEqual(['H501 error 4:1']);
+    expect(codes('title: t\nquery: A = 1\ntags: [mitre.T1059\n')).toEqual(['H501 error 3:7']);
     expect(codes('title: t\ntitle: u\nquery: A = 1\n')).toEqual(['H501 error 2:1']);
     expect(codes('- just\n- a list\n')).toEqual(['H501 error 1:1']);
+  });
+  it('an unclosed [ or { is reported where it opens, not on the next line', () => {
+    const found = (text: string) =>
+      readHunt(text, 'h.yml').diagnostics.map(
+        (d) => `${d.code} ${d.range.start.line}:${d.range.start.column} ${d.message}`,
+      );
+    expect(found('title: t\ntags: [mitre.T1059, mitre.T1003\ndescription: d\nquery: A = 1\n')).toEqual([
+      'H501 2:7 Unreadable YAML: this [ is never closed (a flow sequence ends with ])',
+    ]);
+    expect(found('title: t\nx-vendor: {a: 1, b: 2\nquery: A = 1\n')).toEqual([
+      'H501 2:11 Unreadable YAML: this { is never closed (a flow mapping ends with })',
+    ]);
+    // With CRLF line ends, the line's \r is not part of the place.
+    const crlf = readHunt('title: t\r\ntags: [a\r\nquery: A = 1\r\n', 'h.yml').diagnostics[0]?.range;
+    expect([crlf?.start.column, crlf?.end.column, crlf?.end.line]).toEqual([7, 9, 2]);
+    // Nested: each one at its own bracket.
+    expect(codes('title: t\nx-vendor: {a: [1\nquery: A = 1\n')).toEqual(['H501 error 2:15', 'H501 error 2:11']);
+  });
+  it('an alias to no anchor is reported at the alias', () => {
+    expect(codes('title: t\nquery: A = 1\ndescription: *nowhere\n')).toEqual(['H501 error 3:14']);
+  });
+  it('a %YAML 1.1 document reads its dates as text, as a YAML 1.2 one does', () => {
+    const v11 = `%YAML 1.1\n---\ntitle: t\nquery: A = 1\n${FULL_META}`;
+    expect(codes(v11)).toEqual([]);
+    expect(readHunt(v11, 'h.yml').meta.created_date).toBe('2024-01-02');
+    const backwards = v11.replace('last_update: 2024-01-03', 'last_update: 2023-12-31');
+    expect(codes(backwards)).toEqual(['H505 error 10:14']);
   });
   it('several documents, an alias to no anchor, a query that is not text: said in words', () => {
     const message = (text: string) => readHunt(text, 'h.yml').diagnostics.map((d) => `${d.code} ${d.message}`);
@@ -195,6 +222,12 @@ describe('metadata rules (design/CLI.md)', () => {
     ]);
     expect(message(`title: t\nquery: 42\n${FULL_META}`)).toEqual([
       'H503 Invalid query: query must be text, not the number 42',
+    ]);
+    expect(message(`title: t\nquery: A = 1\n${FULL_META}references: {a: 1}\n`)).toEqual([
+      'H516 Unexpected value: references must be a list or text, not a mapping',
+    ]);
+    expect(message(`title: [t]\nquery: A = 1\n${FULL_META}`)).toEqual([
+      'H502 Invalid title: title must be text or a number, not a list',
     ]);
     // An unclosed quote is found by the yaml package at the end of the file; it is reported where it opens.
     expect(
