@@ -116,6 +116,18 @@ describe('s1ql fmt', () => {
   it('--check with --write is a usage error', async () => {
     expect((await runCli(['fmt', '--check', '--write', '-'])).code).toBe(2);
   });
+
+  it('--write on standard input is a usage error whatever it holds (canonical, messy or broken)', async () => {
+    const file = join(dir, 'h.s1ql');
+    await writeFile(file, messy);
+    for (const stdin of [canonical, messy, 'A = ']) {
+      const r = await runCli(['fmt', '--write', file, '-'], { stdin });
+      expect(r, stdin).toMatchObject({ code: 2, stdout: '' });
+      expect(r.stderr.trim(), stdin).toBe('s1ql: --write needs files, not standard input');
+    }
+    // Refused before any file is written.
+    expect(await readFile(file, 'utf8')).toBe(messy);
+  });
 });
 
 describe('inputs: files, directories, links and encodings', () => {
@@ -198,6 +210,17 @@ describe('inputs: files, directories, links and encodings', () => {
     const r = await runCli(['parse', 'bad.s1ql'], { cwd: dir });
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr.trim()).toBe('s1ql: cannot read bad.s1ql: not valid UTF-8');
+  });
+
+  it('UTF-16 text (as Windows editors save it) is refused (exit 2) with what to do', async () => {
+    const query = 'EventType = "Login"';
+    await writeFile(join(dir, 'le.s1ql'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(query, 'utf16le')]));
+    await writeFile(join(dir, 'be.s1ql'), Buffer.from([0xfe, 0xff, 0x00, 0x41]));
+    for (const file of ['le.s1ql', 'be.s1ql']) {
+      const r = await runCli(['parse', file], { cwd: dir });
+      expect(r).toMatchObject({ code: 2, stdout: '' });
+      expect(r.stderr.trim()).toBe(`s1ql: cannot read ${file}: UTF-16 text; save it as UTF-8`);
+    }
   });
 });
 

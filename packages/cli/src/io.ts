@@ -30,6 +30,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** A file's text: strict UTF-8 (a bad byte is an error, never a silent U+FFFD), a leading BOM set aside. */
 export function decodeText(bytes: Uint8Array): { text: string; bom: boolean } {
+  // A UTF-16 byte order mark (what Windows editors call "Unicode"): say so rather than "not valid UTF-8".
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new Error('UTF-16 text; save it as UTF-8');
+  }
   let text: string;
   try {
     text = utf8.decode(bytes);

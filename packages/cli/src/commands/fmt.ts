@@ -22,6 +22,8 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
     .argument('<input...>', 'files, directories (*.s1ql, *.yml, *.yaml) or - for standard input')
     .action(async (inputs: string[], options: FmtOptions) => {
       if (options.check && options.write) throw new UsageError('--check and --write cannot be used together');
+      // Whatever standard input holds: a usage error does not depend on the input, and no file is written first.
+      if (options.write && inputs.includes('-')) throw new UsageError('--write needs files, not standard input');
       const width = Number(options.width);
       if (!Number.isInteger(width) || width < 20) throw new UsageError('--width must be a whole number of at least 20');
       let problems = 0;
@@ -57,7 +59,6 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
             problems++;
           }
         } else if (options.write) {
-          if (path === '-') throw new UsageError('--write needs files, not standard input');
           if (changed) {
             await writeFile(path, encodeText(newText, input), 'utf8');
             writeLine(io.stderr, `${source.file}: formatted`);
