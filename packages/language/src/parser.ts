@@ -408,18 +408,16 @@ export class S1qlParser extends EmbeddedActionsParser {
             const fieldTok = this.CONSUME(T.FieldToken);
             const field = this.ACTION(() => this.b.fieldNode(fieldTok));
             const op = this.OPTION(() => this.SUBRULE(this.operator));
-            const operand = this.OPTION2(() =>
-              this.SUBRULE(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
-            );
+            const opId = this.ACTION(() => this.operandOf(op));
+            const operand = this.OPTION2(() => this.SUBRULE(this.operand, { ARGS: [opId] }));
             return this.ACTION(() => this.b.finishPredicate(field, op, operand));
           },
         },
         {
           ALT: () => {
             const op = this.SUBRULE2(this.operator);
-            const operand = this.OPTION3(() =>
-              this.SUBRULE2(this.operand, { ARGS: [op?.kind === 'Operator' ? op.id : undefined] }),
-            );
+            const opId = this.ACTION(() => this.operandOf(op));
+            const operand = this.OPTION3(() => this.SUBRULE2(this.operand, { ARGS: [opId] }));
             return this.ACTION(() => this.b.finishPredicate(undefined, op, operand));
           },
         },
@@ -442,6 +440,15 @@ export class S1qlParser extends EmbeddedActionsParser {
       }),
     },
   );
+
+  /**
+   * The operator whose operand follows: the one read, or for a spelling 1.0 does not have (`Not Between`), Between
+   * when it ends with that word, so its `And` and second value are read as a range rather than as a new clause.
+   */
+  operandOf(op: OperatorNode | Missing | undefined): OperatorId | undefined {
+    if (op?.kind === 'Operator') return op.id;
+    return op !== undefined && this.LA(0).tokenType === T.Between ? 'between' : undefined;
+  }
 
   operator = this.RULE(
     'operator',

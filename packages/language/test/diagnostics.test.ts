@@ -192,6 +192,25 @@ describe('syntax diagnostics', () => {
     }
   });
 
+  it('P209 negated forms 1.0 does not have: one finding that says how to negate, and the rest parses', () => {
+    const cases: [string, string][] = [
+      ['A Not StartsWith "x" AND B = "1"', 'no negated StartsWith'],
+      ['A Does Not StartsWith "x"', 'no negated StartsWith'],
+      ['A Not EndsWith AnyCase "x"', 'no negated EndsWith'],
+      ['A Not RegExp "x"', 'no negated RegExp'],
+      ['A Not Like "%x%"', 'no LIKE'],
+      ['A Not Between "1" And "2"', 'NOT (A Between'],
+      ['A Not = "x"', '!='],
+    ];
+    for (const [text, message] of cases) {
+      const { diagnostics } = parse(text);
+      expect(where(diagnostics), text).toEqual(['1:3 P209']);
+      expect(diagnostics[0]?.message.replace('Field', 'A'), text).toContain(message);
+    }
+    // Not Exists is exactly Is Empty (true when the field is missing or ""): a certain fix.
+    expect(fixed('A Not Exists AND B = "1"', Codes.invalidOperator)).toBe('A Is Empty AND B = "1"');
+  });
+
   it('P207 a group whose first clause is gone: the leading OR or AND is removed, nothing else is reported', () => {
     const text = 'EventType = "x" AND (\n  -- TgtProcName = "a"\n  OR TgtProcName = "b"\n)';
     expect(where(parse(text).diagnostics)).toEqual(['3:3 P207']);
