@@ -1,20 +1,14 @@
 /**
  * Syntax borrowed from other query languages: `&&` and `||` for AND and OR, `!` for NOT, `[...]` for a list, and
  * SQL's `Is [Not] Null`.
- * Each is read as what the hunter meant and reported once with the S1QL 1.0 spelling as a certain fix, so the rest of
- * the query parses instead of cascading into "unexpected character" and "missing AND" errors. A `!` or a bracket
+ * Each is read as what the hunter meant and reported once with the S1QL 1.0 spelling as a certain fix (a suggestion
+ * for Null, since Is Empty is also true on ""), so the rest of the query parses instead of cascading into "unexpected character" and "missing AND" errors. A `!` or a bracket
  * anywhere else is an unexpected character, as the lexer would have said.
  */
 import type { ILexingError, IToken, TokenType } from 'chevrotain';
 import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
 import type { LineIndex } from './text.ts';
 import * as T from './tokens.ts';
-
-/** Where a clause may start: the beginning, or after AND, OR, NOT or `(`. */
-function startsClause(tok: IToken | undefined): boolean {
-  const type = tok?.tokenType;
-  return type === undefined || type === T.And || type === T.Or || type === T.Not || type === T.LParen;
-}
 
 /** `tokens[i]` comes right after `Is` or `Is Not`. */
 function isAfterIs(tokens: readonly IToken[], i: number): boolean {
@@ -83,7 +77,7 @@ export function markBorrowedSyntax(
     } else if (type === T.Bang) {
       const next = tokens[i + 1];
       const negates = next !== undefined && (next.tokenType === T.LParen || next.tokenType === T.Not || T.isWord(next));
-      if (startsClause(tokens[i - 1]) && negates) {
+      if (T.startsClause(tokens[i - 1]) && negates) {
         out.push({
           code: Codes.invalidOperator,
           severity: 'error',

@@ -101,12 +101,6 @@ function nearest(word: string): Candidate | undefined {
   return best && !tie ? best : undefined;
 }
 
-/** Where a clause may start: the beginning, or after AND, OR, NOT or `(`. */
-function startsClause(tok: IToken | undefined): boolean {
-  const type = tok?.tokenType;
-  return type === undefined || type === T.And || type === T.Or || type === T.Not || type === T.LParen;
-}
-
 /** What may follow an operator: a value, a list, or (for Exists and the like) the end of the clause. */
 function followsOperator(tok: IToken | undefined): boolean {
   const type = tok?.tokenType;
@@ -124,7 +118,7 @@ function followsOperator(tok: IToken | undefined): boolean {
 export function markMisspeltOperators(tokens: IToken[], lines: LineIndex, out: Diagnostic[]): void {
   for (let i = 1; i < tokens.length; i++) {
     const tok = tokens[i] as IToken;
-    if (tok.tokenType !== T.Identifier || !T.isWord(tokens[i - 1]) || !startsClause(tokens[i - 2])) continue;
+    if (tok.tokenType !== T.Identifier || !T.isWord(tokens[i - 1]) || !T.startsClause(tokens[i - 2])) continue;
     if (!followsOperator(tokens[i + 1])) continue;
     const candidate = nearest(tok.image);
     if (!candidate) continue;

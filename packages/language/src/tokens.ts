@@ -254,15 +254,21 @@ const keywordByWord = new Map<string, TokenType>(keywordTokens.map((t) => [t.nam
 /** Words as written -> their type (null: a plain identifier); most words repeat, so this skips the lower-casing. */
 const wordCache = new Map<string, TokenType | null>();
 
-/**
- * Re-types the words the lexer read as identifiers: keywords (case-insensitively) and dotted 2.0 names. One
- * lexer pattern for all words plus a map lookup is much faster than a case-insensitive pattern per keyword.
- */
 /** A word that is no keyword: a field name, or a bare word where something else was meant. */
 export function isWord(tok: IToken | undefined): boolean {
   return tok !== undefined && (tok.tokenType === Identifier || tok.tokenType === DottedIdentifier);
 }
 
+/** Where a clause may start: the beginning, or after AND, OR, NOT or `(`. */
+export function startsClause(tok: IToken | undefined): boolean {
+  const type = tok?.tokenType;
+  return type === undefined || type === And || type === Or || type === Not || type === LParen;
+}
+
+/**
+ * Re-types the words the lexer read as identifiers: keywords (case-insensitively) and dotted 2.0 names. One
+ * lexer pattern for all words plus a map lookup is much faster than a case-insensitive pattern per keyword.
+ */
 export function classifyWords(tokens: IToken[]): void {
   for (const tok of tokens) {
     if (tok.tokenType !== Identifier) continue;
