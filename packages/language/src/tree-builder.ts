@@ -125,10 +125,39 @@ export class TreeBuilder {
 
   chain(kind: 'And' | 'Or', operands: Expr[]): Expr {
     if (operands.length === 1) return operands[0] as Expr;
+    for (let i = 1; i < operands.length; i++) this.suggestRepeat(operands[i - 1] as Expr, operands[i] as Expr);
     const range = this.span(operands[0] as Expr, operands.at(-1) as Expr);
     return kind === 'And'
       ? ({ kind, range, operands } satisfies AndExpr)
       : ({ kind, range, operands } satisfies OrExpr);
+  }
+
+  /**
+   * `Field Op "a" OR "b"`: the value alone (P206) most likely shares the field and operator of the clause before it, so
+   * repeating them is suggested (a suggestion: In Contains, or another field, may have been meant).
+   */
+  suggestRepeat(previous: Expr, bare: Expr): void {
+    if (bare.kind !== 'Predicate' || bare.field.kind !== 'Missing' || bare.operator.kind !== 'Missing') return;
+    if (previous.kind !== 'Predicate' || previous.field.kind !== 'Field' || previous.operator.kind !== 'Operator')
+      return;
+    if (
+      bare.operand === null ||
+      bare.operand.kind === 'Missing' ||
+      bare.operand.kind === 'List' ||
+      bare.operand.kind === 'Range'
+    )
+      return;
+    const at = bare.range.start;
+    const index = this.diagnostics.findIndex(
+      (d) => d.code === Codes.missingField && d.range.start.offset === at.offset && !d.suggestions,
+    );
+    const found = this.diagnostics[index];
+    if (!found) return;
+    const words = `${this.text.slice(previous.field.range.start.offset, previous.field.range.end.offset)} ${previous.operator.text}`;
+    this.diagnostics[index] = {
+      ...found,
+      suggestions: [{ title: `Repeat ${words}`, edits: [{ range: { start: at, end: at }, newText: `${words} ` }] }],
+    };
   }
 
   joinAnd(left: Expr, right: Expr): Expr {

@@ -149,6 +149,16 @@ describe('syntax diagnostics', () => {
     expect(where(parse('A = "1" AND "x"').diagnostics)).toEqual(['1:13 P206']);
   });
 
+  it('P206 a value after OR or AND: repeating the field and operator before it is suggested', () => {
+    const text = 'TgtProcCmdLine Contains AnyCase "-enc" OR "-EncodedCommand"';
+    expect(where(parse(text).diagnostics)).toEqual(['1:43 P206']);
+    const out = suggested(text, Codes.missingField);
+    expect(out).toBe('TgtProcCmdLine Contains AnyCase "-enc" OR TgtProcCmdLine Contains AnyCase "-EncodedCommand"');
+    expect(parse(out).diagnostics).toEqual([]);
+    // Nothing to repeat: no suggestion.
+    expect(first('"x" OR "y"', Codes.missingField).suggestions).toBeUndefined();
+  });
+
   it('P207 dangling AND / OR / NOT, removable', () => {
     expect(fixed('A = "1" AND', Codes.danglingLogical)).toBe('A = "1" ');
     expect(fixed('OR A = "1"', Codes.danglingLogical)).toBe(' A = "1"');
