@@ -12,13 +12,21 @@ import {
   valueText,
 } from '../util.ts';
 
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /** The set of values a positive `=` / `In` allows, normalised by its case rule; undefined for other predicates. */
 function allowed(p: Predicate): { values: Set<string>; fold: boolean } | undefined {
   const op = opInfo(p)?.id;
   if (op !== 'eq' && op !== 'in' && op !== 'inAnyCase') return undefined;
   if (fieldInfo(p)?.members) return undefined; // a shortcut field stands for several fields at once
   const fold = insensitive(p);
-  const norm = (v: Value) => (v.kind === 'Number' ? String(Number(v.raw)) : fold ? v.value.toLowerCase() : v.value);
+  // Number fields compare numerically, quoted or not; elsewhere a bare number is its digits as written.
+  const numeric = fieldInfo(p)?.type === 'number';
+  const norm = (v: Value) => {
+    const text = valueText(v);
+    if (numeric && NUMBER.test(text)) return String(Number(text));
+    return fold ? text.toLowerCase() : text;
+  };
   const values = operandValues(p);
   if (values.length === 0) return undefined;
   return { values: new Set(values.map(norm)), fold };

@@ -1,6 +1,6 @@
 import { predicates, quote } from '@s1ql/language';
 import type { Rule } from '../types.ts';
-import { docsUrl, isEnumFieldOf, opInfo, replace, splitRegex } from '../util.ts';
+import { docsUrl, fieldInfo, isEnumFieldOf, opInfo, replace, splitRegex } from '../util.ts';
 
 const META = /[\\^$.|?*+()[\]{}]/;
 
@@ -23,6 +23,8 @@ export const rule: Rule = {
       if (body === '' || META.test(body)) continue;
       // Contains on an enum field ignores case, a RegExp without (?i) does not: there is no equivalent to offer.
       if (!ignoreCase && isEnumFieldOf(p)) continue;
+      // Contains on a number field is an operator-type-mismatch error: the fix would trade a warning for an error.
+      if (fieldInfo(p)?.type === 'number') continue;
       const op = ignoreCase ? 'Contains AnyCase' : 'Contains';
       ctx.report({
         node: p.operand,

@@ -2,6 +2,9 @@ import { type Fix, predicates, quote } from '@s1ql/language';
 import type { Rule } from '../types.ts';
 import { docsUrl, operandValues, opInfo, replace, SUBSTRING_OPERATORS } from '../util.ts';
 
+/** A Windows environment variable (`%APPDATA%`, `%ProgramFiles(x86)%`): command lines hold it literally. */
+const ENV_VAR = /%[A-Za-z_][A-Za-z0-9_()]*%/g;
+
 export const rule: Rule = {
   meta: {
     id: 'wildcard-in-substring',
@@ -19,8 +22,13 @@ export const rule: Rule = {
       const op = opInfo(p);
       if (!op || !SUBSTRING_OPERATORS.has(op.id)) continue;
       for (const v of operandValues(p)) {
-        if (v.kind !== 'String' || !/^[*%]|[*%]$/.test(v.value)) continue;
-        const stripped = v.value.replace(/^[*%]+|[*%]+$/g, '');
+        if (v.kind !== 'String') continue;
+        // Environment variables masked, same length, so their % are not taken for wildcards.
+        const masked = v.value.replace(ENV_VAR, (m) => '_'.repeat(m.length));
+        const lead = /^[*%]*/.exec(masked)?.[0].length ?? 0;
+        const trail = /[*%]*$/.exec(masked)?.[0].length ?? 0;
+        if (lead === 0 && trail === 0) continue;
+        const stripped = v.value.slice(lead, Math.max(lead, v.value.length - trail));
         const suggestions: Fix[] = [];
         try {
           if (stripped !== '') suggestions.push(replace('Remove the wildcard', v.range, quote(stripped)));

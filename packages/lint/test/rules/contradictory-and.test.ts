@@ -7,6 +7,9 @@ ruleTester(rule, {
     'EventType = "Login" AND EventType = "LOGIN"',
     'TgtProcName = "a" AND TgtProcName In ("a", "b")',
     'CmdLine = "a" AND CmdLine = "b"',
+    // Regression: number fields compare numerically, quoted or not ("021" is 21).
+    'DstPort = "021" AND DstPort = 21',
+    'DstPort In ("443.0", "80") AND DstPort = "443"',
   ],
   invalid: [
     {
@@ -22,5 +25,7 @@ ruleTester(rule, {
       column: 25,
       endColumn: 61,
     },
+    // On a text field a bare number is its digits as written: "007" is not "7".
+    { code: 'TgtProcName = 007 AND TgtProcName = "7"', message: 'never matches', column: 23, endColumn: 40 },
   ],
 });

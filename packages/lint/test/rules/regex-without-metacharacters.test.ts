@@ -11,6 +11,8 @@ ruleTester(rule, {
     'X RegExp "a\\\\b"',
     // Regression: RegExp is case-sensitive on an enum field, Contains is not ("PrOCess" matched after the fix).
     'EventType RegExp "process"',
+    // Regression: Contains on a number field is an operator-type-mismatch error, so --fix added an error.
+    'EventType = "IP Connect" AND DstPort RegExp "443"',
   ],
   invalid: [
     {
