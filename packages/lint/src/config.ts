@@ -2,6 +2,8 @@
  * Configuration: `s1ql.config.json` (`extends`, `rules`, `overrides`, `exclusions`), validated with messages that
  * name the place of the mistake, and resolved to the enabled rules for one file.
  */
+// jsonc-parser is a UMD (CommonJS) module: under nodenext its default import is the module object.
+import jsonc from 'jsonc-parser';
 import { matchGlob } from './glob.ts';
 import { rules } from './registry.ts';
 import type { Exclusion, LintConfig, ResolvedConfig, RuleConfig, RuleLevel, RuleSetting } from './types.ts';
@@ -91,6 +93,16 @@ function lineColumn(text: string, offset: number): string {
   return `${line}:${offset - before.lastIndexOf('\n')}`;
 }
 
+/**
+ * Where `text` stops being JSON, for the mistakes V8 describes without a position (`warn` unquoted, a file cut off):
+ * jsonc-parser's scanner, strict (no comments, no trailing commas), gives the offset.
+ */
+function jsonErrorOffset(text: string): number {
+  const errors: jsonc.ParseError[] = [];
+  jsonc.parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors[0]?.offset ?? text.length;
+}
+
 /** Reads a JSON configuration (`.yaml` is parsed by the caller, which then calls resolveConfig). */
 export function loadConfig(text: string, fileName: string): ResolvedConfig {
   let value: unknown;
@@ -99,9 +111,13 @@ export function loadConfig(text: string, fileName: string): ResolvedConfig {
   try {
     value = JSON.parse(json);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // V8 quotes the text instead of giving a position for some mistakes: keep its words, find the place apart.
+    const message = (error instanceof Error ? error.message : String(error)).replace(
+      /^(Unexpected token '.+?'), (?:\.\.\.)?".*" is not valid JSON$/s,
+      '$1',
+    );
     const at = /position (\d+)/.exec(message);
-    const where = at ? `${fileName}:${lineColumn(json, Number(at[1]))}` : fileName;
+    const where = `${fileName}:${lineColumn(json, at ? Number(at[1]) : jsonErrorOffset(json))}`;
     throw new ConfigError(`not valid JSON (${message})`, where);
   }
   return resolveConfig(validateConfig(value, fileName));

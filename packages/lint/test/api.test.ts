@@ -68,6 +68,12 @@ describe('config', () => {
     expect(bad('{"rules":{"nope":"warn"}}')).toThrow(/unknown rule "nope"/);
     expect(bad('{"rules":{"broad-query":"loud"}}')).toThrow(ConfigError);
     expect(bad('{\n  "rules": {},\n}')).toThrow(/c\.json:3:1: not valid JSON/);
+    // Regression: V8 gives no position for an unexpected token or a cut-off file, and quoted the file's lines instead.
+    expect(bad('{\n  "rules": {\n    "bare-number": warn\n  }\n}')).toThrow(
+      /^c\.json:3:20: not valid JSON \(Unexpected token 'w'\)$/,
+    );
+    expect(bad('{"rules": }')).toThrow(/^c\.json:1:11: not valid JSON \(Unexpected token '}'\)$/);
+    expect(bad('{"rules":')).toThrow(/^c\.json:1:10: not valid JSON \(Unexpected end of JSON input\)$/);
   });
 });
 
