@@ -55,4 +55,4 @@ export type { ParseResult } from './parse.ts';
 export { initParser, parse } from './parse.ts';
 export type { PrintOptions } from './printer.ts';
 export { print, printCompact, quote, UnprintableValueError } from './printer.ts';
-export { LineIndex } from './text.ts';
+export { LineIndex, maskEnvironmentVariables, wildcardEdges } from './text.ts';

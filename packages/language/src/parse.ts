@@ -9,7 +9,7 @@ import { lookupField, operators } from './catalog.ts';
 import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
 import { markMisspeltOperators } from './operator-typos.ts';
 import { S1qlParser } from './parser.ts';
-import { LineIndex } from './text.ts';
+import { LineIndex, maskEnvironmentVariables, wildcardEdges } from './text.ts';
 import * as T from './tokens.ts';
 import { TreeBuilder } from './tree-builder.ts';
 
@@ -409,7 +409,7 @@ function semanticChecks(expr: Expr, out: Diagnostic[]): void {
         if (e.operator.kind !== 'Operator' || !WILDCARD_OPERATORS.has(e.operator.id)) return;
         const values = e.operand?.kind === 'List' ? e.operand.items : e.operand ? [e.operand] : [];
         for (const v of values) {
-          if (v.kind !== 'String' || !/[*%]/.test(v.value)) continue;
+          if (v.kind !== 'String' || !/[*%]/.test(maskEnvironmentVariables(v.value))) continue;
           const field = e.field.kind === 'Field' ? (lookupField(e.field.name)?.name ?? e.field.name) : 'field';
           out.push({
             code: Codes.wildcardInEquals,
@@ -430,10 +430,11 @@ function semanticChecks(expr: Expr, out: Diagnostic[]): void {
 
 function wildcardRewrites(opRange: Range, valueRange: Range, value: string, _field: string, single: boolean): Fix[] {
   if (!single) return [];
-  const inner = value.replace(/^[*%]+/, '').replace(/[*%]+$/, '');
-  if (/[*%]/.test(inner) || inner === '') return [];
-  const leading = /^[*%]/.test(value);
-  const trailing = /[*%]$/.test(value);
+  const { lead, trail } = wildcardEdges(value);
+  const inner = value.slice(lead, Math.max(lead, value.length - trail));
+  if (/[*%]/.test(maskEnvironmentVariables(inner)) || inner === '') return [];
+  const leading = lead > 0;
+  const trailing = trail > 0;
   const op = leading && trailing ? 'Contains' : trailing ? 'StartsWith' : 'EndsWith';
   return [
     {

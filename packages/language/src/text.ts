@@ -41,3 +41,19 @@ export class LineIndex {
     return { start: s, end: end === start ? s : this.position(end) };
   }
 }
+
+/** A Windows environment variable (`%APPDATA%`, `%ProgramFiles(x86)%`): command lines and paths hold it literally. */
+const ENVIRONMENT_VARIABLE = /%[A-Za-z_][A-Za-z0-9_()]*%/g;
+
+/** `value` with each environment variable blanked out (same length), so its `%` are not taken for wildcards. */
+export function maskEnvironmentVariables(value: string): string {
+  return value.replace(ENVIRONMENT_VARIABLE, (m) => '_'.repeat(m.length));
+}
+
+/** How many `*` / `%` wildcard characters start and end `value`, environment variables not counted. */
+export function wildcardEdges(value: string): { readonly lead: number; readonly trail: number } {
+  const masked = maskEnvironmentVariables(value);
+  const lead = /^[*%]*/.exec(masked)?.[0].length ?? 0;
+  const trail = lead === masked.length ? 0 : (/[*%]*$/.exec(masked)?.[0].length ?? 0);
+  return { lead, trail };
+}

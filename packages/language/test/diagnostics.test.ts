@@ -443,6 +443,14 @@ describe('syntax diagnostics', () => {
     expect(suggested('TgtProcName = "%.exe"', Codes.wildcardInEquals)).toBe('TgtProcName EndsWith ".exe"');
     expect(where(parse('A In ("a*")').diagnostics)).toEqual(['1:7 S302']);
   });
+
+  it('S302 leaves Windows environment variables alone: their % are text, not wildcards', () => {
+    for (const text of ['TgtFilePath = "%TEMP%\\a.exe"', 'A In ("%APPDATA%", "%ProgramFiles(x86)%\\x")']) {
+      expect(parse(text).diagnostics, text).toEqual([]);
+    }
+    // A wildcard next to one is still a wildcard, and the variable survives the rewrite.
+    expect(suggested('TgtFilePath = "%TEMP%*"', Codes.wildcardInEquals)).toBe('TgtFilePath StartsWith "%TEMP%"');
+  });
 });
 
 describe('every diagnostic', () => {

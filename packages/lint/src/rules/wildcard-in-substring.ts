@@ -1,9 +1,6 @@
-import { type Fix, predicates, quote } from '@s1ql/language';
+import { type Fix, predicates, quote, wildcardEdges } from '@s1ql/language';
 import type { Rule } from '../types.ts';
 import { docsUrl, operandValues, opInfo, replace, SUBSTRING_OPERATORS } from '../util.ts';
-
-/** A Windows environment variable (`%APPDATA%`, `%ProgramFiles(x86)%`): command lines hold it literally. */
-const ENV_VAR = /%[A-Za-z_][A-Za-z0-9_()]*%/g;
 
 export const rule: Rule = {
   meta: {
@@ -23,10 +20,8 @@ export const rule: Rule = {
       if (!op || !SUBSTRING_OPERATORS.has(op.id)) continue;
       for (const v of operandValues(p)) {
         if (v.kind !== 'String') continue;
-        // Environment variables masked, same length, so their % are not taken for wildcards.
-        const masked = v.value.replace(ENV_VAR, (m) => '_'.repeat(m.length));
-        const lead = /^[*%]*/.exec(masked)?.[0].length ?? 0;
-        const trail = /[*%]*$/.exec(masked)?.[0].length ?? 0;
+        // `%APPDATA%` and the like are text, not wildcards.
+        const { lead, trail } = wildcardEdges(v.value);
         if (lead === 0 && trail === 0) continue;
         const stripped = v.value.slice(lead, Math.max(lead, v.value.length - trail));
         const suggestions: Fix[] = [];
