@@ -27,6 +27,9 @@ export const rule: Rule = {
       if (!lead && !trail) continue;
       const rest = body.slice(lead.length, body.length - trail.length);
       if (rest === '') continue; // a pattern of only `.*` is the always-true rule's finding
+      const parts = [lead, trail].filter(Boolean);
+      // `^.*x` and `x.*$` differ from `x` where the value spans lines: say so, as the suggestion is then a choice.
+      const anchored = lead.startsWith('^') || trail.endsWith('$');
       const suggestions = [];
       try {
         suggestions.push(replace('Remove the .*', p.operand.range, quote(flag + rest)));
@@ -35,7 +38,7 @@ export const rule: Rule = {
       }
       ctx.report({
         node: p.operand,
-        message: `${[lead, trail].filter(Boolean).join(' and ')} is redundant: RegExp matches anywhere in the value.`,
+        message: `${parts.join(' and ')} ${parts.length > 1 ? 'are' : 'is'} redundant: RegExp matches anywhere in the value${anchored ? ' (on a value of one line: . does not match a line break)' : ''}.`,
         suggestions,
       });
     }
