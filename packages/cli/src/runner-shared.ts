@@ -1,6 +1,7 @@
 /** What `run`, `sweep` and `doctor` share: connection settings, run options, cancellation and error reporting. */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import type { Range } from '@s1ql/language';
 import { Budgets, type Connection, isRunnerError, resolveConnection } from '@s1ql/runner';
 import ms from 'ms';
 import { ExitCode, UsageError } from './exit-codes.ts';
@@ -180,23 +181,42 @@ export function budgetsFor(io: Io): Budgets {
   return new Budgets({ scale });
 }
 
-/** Ctrl-C aborts the run (which cancels its query); a second Ctrl-C is left to Node's default. */
+/**
+ * Ctrl-C or SIGTERM (a CI job stopped, `kill`, `timeout`) aborts the run, which cancels its query; a second one is
+ * left to Node's default.
+ */
 export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
+  const onSignal = (): void => controller.abort();
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  for (const s of signals) process.once(s, onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      for (const s of signals) process.removeListener(s, onSignal);
+    },
+  };
 }
 
-/** Prints an error the way CLI.md wants (a message saying what to do, never a stack) and returns its exit code. */
-export function reportError(error: unknown, io: Io, file = '-'): number {
+/**
+ * Prints an error the way CLI.md wants (a message saying what to do, never a stack) and returns its exit code.
+ * `toFile` places a local syntax error's positions in `file` (a YAML hunt's query starts inside the file).
+ */
+export function reportError(error: unknown, io: Io, file = '-', toFile?: (range: Range) => Range): number {
   if (isRunnerError(error)) {
+    let message = error.message;
     if (error.code === 'S1QL_SYNTAX' && error.diagnostics !== undefined && error.diagnostics.length > 0) {
-      for (const d of error.diagnostics as Parameters<typeof formatDiagnostic>[1][]) {
-        writeLine(io.stderr, formatDiagnostic(file, d));
+      const diagnostics = (error.diagnostics as Parameters<typeof formatDiagnostic>[1][]).map((d) =>
+        toFile === undefined ? d : { ...d, range: toFile(d.range) },
+      );
+      for (const d of diagnostics) writeLine(io.stderr, formatDiagnostic(file, d));
+      const first = diagnostics[0];
+      // The runner names the first error's place in the query text: say where it is in the file.
+      if (toFile !== undefined && first !== undefined) {
+        message = message.replace(/ at \d+:\d+:/, ` at ${first.range.start.line}:${first.range.start.column}:`);
       }
     }
-    writeLine(io.stderr, `s1ql: ${error.message} [${error.code}]`);
+    writeLine(io.stderr, `s1ql: ${message} [${error.code}]`);
     return error.exitCode;
   }
   if (error instanceof UsageError) throw error;

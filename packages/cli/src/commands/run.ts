@@ -2,11 +2,12 @@
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import type { Diagnostic, Range } from '@s1ql/language';
 import { DvClient, type RunProgress, runQuery } from '@s1ql/runner';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { counted, HUNT_EXTENSIONS, type Io, readError, readInput, writeLine } from '../io.ts';
+import { counted, formatDiagnostic, HUNT_EXTENSIONS, type Io, readError, readInput, writeLine } from '../io.ts';
 import { eventWriter, FORMATS, type Format } from '../runner-output.ts';
 import {
   addRunOptions,
@@ -17,14 +18,19 @@ import {
   reportError,
   runOptions,
 } from '../runner-shared.ts';
+import { querySource } from '../sources.ts';
 
 interface Flags extends RunFlags {
   readonly format: string;
   readonly out?: string;
 }
 
-/** INPUT is `-`, an existing .s1ql/.yml/.yaml file, or else the query text itself. */
-export async function queryArgument(arg: string, io: Io): Promise<{ file: string; text: string }> {
+/** INPUT is `-`, an existing .s1ql/.yml/.yaml file, or else the query text itself (an empty one included). */
+export async function queryArgument(
+  arg: string,
+  io: Io,
+): Promise<{ file: string; text: string; toFile?: (range: Range) => Range; problems?: readonly Diagnostic[] }> {
+  if (arg.trim() === '') return { file: '<query>', text: arg };
   const path = isAbsolute(arg) ? arg : join(io.cwd, arg);
   const looksLikeFile = HUNT_EXTENSIONS.some((ext) => arg.toLowerCase().endsWith(ext));
   if (arg !== '-' && !/\s/.test(arg) && existsSync(path) && statSync(path).isDirectory()) {
@@ -38,11 +44,16 @@ export async function queryArgument(arg: string, io: Io): Promise<{ file: string
   }
   const input = await readInput(arg, io);
   if (arg === '-') return { file: '-', text: input.text };
-  // Loaded only for a hunt file: a query given inline does not need the library.
-  const { readHunt } = await import('@s1ql/library');
-  const hunt = readHunt(input.text, arg);
-  if (hunt.query === undefined) throw new UsageError(`${arg}: the hunt has no query`);
-  return { file: arg, text: hunt.query.text };
+  // A YAML hunt's query is placed in the file (positions in messages are the file's), and the file's own
+  // problems (unreadable YAML, no query) are reported where they are.
+  const source = await querySource(input);
+  const problems = source.fileDiagnostics.filter((d) => d.severity === 'error');
+  if (problems.length > 0) return { file: arg, text: source.text, problems };
+  if (source.unparsed) {
+    // A hunt whose `dialect` is not S1QL 1.0: the DV API does not take it.
+    throw new UsageError(`${arg}: the hunt's dialect is not S1QL 1.0, the only one s1ql run sends (--api dv)`);
+  }
+  return { file: arg, text: source.text, toFile: source.toFile };
 }
 
 export interface Output {
@@ -99,7 +110,13 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
       throw new UsageError(`--format must be ndjson, json, csv or table, not ${flags.format}`);
     }
     const options = runOptions(flags);
-    const { file, text } = await queryArgument(arg, io);
+    const { file, text, toFile, problems } = await queryArgument(arg, io);
+    if (problems !== undefined) {
+      for (const d of problems) writeLine(io.stderr, formatDiagnostic(file, d));
+      writeLine(io.stderr, `s1ql: ${file} holds no query that can be run; nothing was sent`);
+      done(ExitCode.problems);
+      return;
+    }
     let connection: Awaited<ReturnType<typeof connect>>;
     try {
       connection = await connect(flags, io);
@@ -175,7 +192,7 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
         code = ExitCode.usage;
       } else {
         await writer.flush?.().catch(() => undefined);
-        code = reportError(error, io, file);
+        code = reportError(error, io, file, toFile);
         if (written > 0) {
           writeLine(
             io.stderr,
