@@ -604,4 +604,18 @@ describe('data files', () => {
     expect(expected.some((x) => String(x.srcProcCmdLine).includes('\u2028b\u2029'))).toBe(true);
     expect(got.events).toEqual(expected);
   });
+
+  it('reads NDJSON and JSON array files that start with a UTF-8 byte order mark (as Windows editors save them)', async () => {
+    const list = [
+      { id: '1', createdAt: FROM },
+      { id: '2', createdAt: FROM },
+    ];
+    const dir = tmpdir();
+    const ndjson = join(dir, `emulator-${process.pid}-bom.ndjson`);
+    const array = join(dir, `emulator-${process.pid}-bom.json`);
+    await writeFile(ndjson, `\ufeff${list.map((x) => JSON.stringify(x)).join('\n')}\n`);
+    await writeFile(array, `\ufeff${JSON.stringify(list)}`);
+    expect(await loadEvents(ndjson)).toEqual(list);
+    expect(await loadEvents(array)).toEqual(list);
+  });
 });

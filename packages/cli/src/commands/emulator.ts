@@ -90,10 +90,24 @@ export function registerEmulator(program: Command, io: Io, done: (code: number) 
           faults,
         });
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
+        const { code, syscall } = error as NodeJS.ErrnoException;
+        if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${flags.host} is already in use`);
+        // Binding the address: a host name that does not resolve, an address not on this machine, a port not allowed.
+        if (syscall === 'listen' || syscall === 'bind' || syscall === 'getaddrinfo') {
+          const why =
+            code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+              ? 'no such host name'
+              : code === 'EADDRNOTAVAIL'
+                ? 'the address is not one of this machine’s'
+                : code === 'EACCES'
+                  ? `port ${port} needs privileges (use a port above 1023, or 0 for a free one)`
+                  : code;
+          throw new UsageError(
+            `cannot listen on ${flags.host} port ${port}: ${why}; --host takes an address of this machine such as 127.0.0.1`,
+          );
+        }
         if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
           throw new UsageError(`cannot read ${flags.data ?? 'the data file'}: ${code}`);
-        if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${flags.host} is already in use`);
         if (error instanceof Error && error.name === 'DataFileError') throw new UsageError(error.message);
         throw error;
       }

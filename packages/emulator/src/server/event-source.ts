@@ -74,6 +74,11 @@ async function* ndjsonLines(path: string): AsyncGenerator<string> {
   if (partial !== '') yield partial.endsWith('\r') ? partial.slice(0, -1) : partial;
 }
 
+/** The text without the UTF-8 byte order mark some editors put first (Windows Notepad, PowerShell's Out-File). */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /**
  * Reads events from a file: a JSON array (or an events response `{"data": [...]}`), or NDJSON (one object a line,
  * read as a stream so a large file is never held as one string).
@@ -92,7 +97,7 @@ export async function loadEvents(path: string): Promise<DvEvent[]> {
     const { readFile } = await import('node:fs/promises');
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(path, 'utf8'));
+      parsed = JSON.parse(withoutBom(await readFile(path, 'utf8')));
     } catch (error) {
       // A single object that merely starts with "data" is still NDJSON; only report arrays.
       if (first.startsWith('[')) throw new DataFileError(`${path}: invalid JSON: ${(error as Error).message}`);
@@ -109,7 +114,7 @@ export async function loadEvents(path: string): Promise<DvEvent[]> {
     if (line.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = JSON.parse(n === 1 ? withoutBom(line) : line);
     } catch (error) {
       throw new DataFileError(`${path}:${n}: invalid JSON: ${(error as Error).message}`);
     }
