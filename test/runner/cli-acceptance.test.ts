@@ -87,6 +87,24 @@ describe('SIGTERM mid-run is an abort, like Ctrl-C', () => {
   });
 });
 
+describe('doctor leaves no query running, even when stopped', () => {
+  it('Ctrl-C while its test query starts: the query is still cancelled, then it exits 4', async () => {
+    const emu = await emulator({ rateLimits: 'off', queryDurationMs: 60_000, faults: 'slow:800ms:init-query' });
+    const { child, result } = start(['doctor'], { S1_HOST: emu.url });
+    // The token check comes first; the init-query is then slow: stop doctor while it is in flight.
+    await until(() => callsTo(emu, 'api-token-details').length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const r = await result;
+    const queryId = callsTo(emu, 'init-query')[0]?.queryId;
+    expect(queryId).toBeDefined();
+    expect(callsTo(emu, 'cancel-query').map((c) => [c.status, c.queryId])).toEqual([[200, queryId]]);
+    expect(emu.stats.runningQueries).toBe(0);
+    expect({ code: r.code, signal: r.signal }).toEqual({ code: 4, signal: null });
+    expect(r.stderr).not.toContain(TOKEN);
+  });
+});
+
 describe('run INPUT: problems are reported where they are, in the file', () => {
   it('a syntax error in a YAML hunt points at its line and column in the YAML file, and nothing is sent', async () => {
     const emu = await emulator({ rateLimits: 'off' });

@@ -3,11 +3,18 @@
  * permission to run DV queries (a one-minute, limit-1 query, cancelled at once, so no query is left running).
  * The report is for people: it goes to stderr, like every other message.
  */
-import { CANCEL_POLICY, DvClient, INIT_POLICY, isRunnerError, RunnerError } from '@s1ql/runner';
+import { CANCEL_POLICY, DEFAULT_ABORT_GRACE_MS, DvClient, INIT_POLICY, isRunnerError, RunnerError } from '@s1ql/runner';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.ts';
 import { type Io, writeLine } from '../io.ts';
-import { addConnectionOptions, budgetsFor, type ConnectionFlags, connect, reportError } from '../runner-shared.ts';
+import {
+  addConnectionOptions,
+  budgetsFor,
+  type ConnectionFlags,
+  connect,
+  interruptSignal,
+  reportError,
+} from '../runner-shared.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const WARN_DAYS = 30;
@@ -31,6 +38,7 @@ export function registerDoctor(program: Command, io: Io, done: (code: number) =>
     ok(`host ${connection.origin}`);
     const client = new DvClient(connection, { budgets: budgetsFor(io), headersTimeoutMs: 15_000 });
     let code: number = ExitCode.ok;
+    let interrupt: ReturnType<typeof interruptSignal> | undefined;
     try {
       const status = await client.call<{ data?: { health?: unknown } }>('other', {
         method: 'GET',
@@ -76,6 +84,9 @@ export function registerDoctor(program: Command, io: Io, done: (code: number) =>
 
       const to = new Date();
       const from = new Date(to.getTime() - 60_000);
+      // Ctrl-C while the test query starts: its init-query may still answer (within the grace), and the query it
+      // names is cancelled before doctor stops, so no query is left running.
+      interrupt = interruptSignal();
       const init = await client.call<{ data?: { queryId?: unknown } }>('init-query', {
         method: 'POST',
         path: 'dv/init-query',
@@ -87,6 +98,8 @@ export function registerDoctor(program: Command, io: Io, done: (code: number) =>
           queryType: ['events'],
         },
         policy: INIT_POLICY,
+        signal: interrupt.signal,
+        abortGraceMs: DEFAULT_ABORT_GRACE_MS,
       });
       const queryId = init.data?.queryId;
       if (typeof queryId !== 'string')
@@ -108,11 +121,15 @@ export function registerDoctor(program: Command, io: Io, done: (code: number) =>
           { cause: error, queryId },
         );
       }
+      if (interrupt.signal.aborted) {
+        throw new RunnerError('S1QL_CANCELLED', `interrupted; the test query ${queryId} was cancelled`, { queryId });
+      }
       ok('Deep Visibility: the token can run queries (test query started and cancelled)');
     } catch (error) {
       if (isRunnerError(error)) fail(error.message);
       code = Math.max(code, isRunnerError(error) ? error.exitCode : reportError(error, io));
     } finally {
+      interrupt?.dispose();
       await client.close();
     }
     done(code);
