@@ -362,7 +362,7 @@ export class DvClient {
     if (status === 429) {
       return new RunnerError(
         'S1QL_RATE_LIMIT',
-        `${label}: still rate limited (429) after ${attempts} attempts; another client may be using the same token. ` +
+        `${label}: still rate limited (429) after ${attempts === 1 ? 'one attempt' : `${attempts} attempts`}; another client may be using the same token. ` +
           'Wait a few minutes and run the command again.',
         options,
       );
@@ -386,7 +386,7 @@ export class DvClient {
         'S1QL_NETWORK',
         endpoint === 'init-query'
           ? `${label}: the console failed (HTTP ${status}${detail}); a query may have started, so it was not sent again. Run the command again later.`
-          : `${label}: the console kept failing (HTTP ${status}${detail}) after ${attempts} attempts. Run the command again later.`,
+          : `${label}: the console kept failing (HTTP ${status}${detail}) after ${attempts === 1 ? 'one attempt' : `${attempts} attempts`}. Run the command again later.`,
         options,
       );
     }

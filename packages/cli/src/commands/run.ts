@@ -171,7 +171,7 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
       if (summary.truncated) {
         writeLine(
           io.stderr,
-          `s1ql: warning: the result reached its limit of ${options.limit ?? 20000} events: possibly truncated. ` +
+          `s1ql: warning: the result reached its limit of ${counted(options.limit ?? 20000, 'event')}: possibly truncated. ` +
             'Narrow the window or raise --limit.',
         );
       }
