@@ -20,6 +20,12 @@ describe('normalizeIoc', () => {
     ['http://evil.example', 'url', 'http://evil.example'],
     ['C:\\Users\\Public\\x.exe', 'path', 'C:\\Users\\Public\\x.exe'],
     ['/tmp/.x/run', 'path', '/tmp/.x/run'],
+    // A URL without a scheme is still a URL: searched as written after its host, in any scheme.
+    ['evil[.]example/gate.php?id=1', 'url', 'evil.example/gate.php?id=1'],
+    ['WWW.Evil.Example/a b', 'url', 'www.evil.example/a%20b'],
+    ['198.51.100.7:8080/x', 'url', '198.51.100.7:8080/x'],
+    // A wildcard names the subdomains, which a domain sweep already covers.
+    ['*.Evil.Example', 'domain', 'evil.example'],
   ])('%s is %s %s', (input, kind, value) => {
     expect(normalizeIoc(input)).toEqual({ kind, value });
   });
@@ -33,6 +39,10 @@ describe('normalizeIoc', () => {
     ['evil', /not a hash, IP address, URL, path or domain name/],
     ['a\u0007b.com', /control character/],
     ['http://', /URL/],
+    // A file name is not a domain, though its extension looks like a TLD.
+    ['mimikatz.exe', /file name/],
+    ['Invoice.PDF.js', /file name/],
+    ['folder/file.txt', /not a hash, IP address, URL, path or domain name/],
   ])('%s is refused (%s)', (input, reason) => {
     const result = normalizeIoc(input);
     expect('reason' in result && result.reason).toMatch(reason);
@@ -44,6 +54,8 @@ describe('normalizeIoc', () => {
     });
     expect(normalizeIoc('evil.example', 'domain')).toEqual({ kind: 'domain', value: 'evil.example' });
     expect('reason' in normalizeIoc('evil.example', 'ip')).toBe(true);
+    expect(normalizeIoc('evil.example/a', 'url')).toEqual({ kind: 'url', value: 'evil.example/a' });
+    expect(normalizeIoc('mimikatz.exe', 'domain')).toEqual({ kind: 'domain', value: 'mimikatz.exe' });
   });
 });
 

@@ -61,16 +61,40 @@ function norm(value: string): string {
   return value.trim().toLowerCase();
 }
 
+/** A character that can continue a host name: a match of a name ending before one is part of a longer name. */
+const hostChar = /[\p{L}\p{N}_-]/u;
+
+/**
+ * `target` inside `v` where it starts a host name or one of its labels (`www.evil.com` holds `evil.com`;
+ * `notevil.com` does not) and, with `hostEnd`, where the host name ends with it (not `evil.com.au`).
+ */
+function hostIn(v: string, target: string, hostEnd: boolean): boolean {
+  for (let at = v.indexOf(target); at !== -1; at = v.indexOf(target, at + 1)) {
+    const before = v[at - 1] ?? '';
+    const after = v.slice(at + target.length, at + target.length + 2);
+    // A trailing dot (`evil.com.`) ends the name; a dot before a label (`evil.com.au`) does not.
+    const ends = after === '' || (after[0] === '.' ? !hostChar.test(after[1] ?? '') : !hostChar.test(after[0] ?? ''));
+    if (!hostChar.test(before) && (!hostEnd || ends)) return true;
+  }
+  return false;
+}
+
+const scheme = /^[a-z][a-z0-9+.-]*:\/\//;
+
+/**
+ * Whether an event value holds the IOC. The planned query is a superset where it matches substrings (`In Contains
+ * AnyCase`); this is the narrowing: a domain is a hit on itself and its subdomains, in a DNS request or a URL; a URL
+ * is a hit where it starts a host (any scheme when it has none) and, without a path, where that host ends;
+ * everything else compares the whole value in any case, as `In AnyCase` does.
+ */
 function matches(ioc: NormalizedIoc, value: string): boolean {
   const v = norm(value);
   const target = norm(ioc.value);
   switch (ioc.kind) {
     case 'domain':
+      return hostIn(v, target, true);
     case 'url':
-      // As the planned query does: a DNS request equal to it, or a URL containing it.
-      return v === target || v.includes(target);
-    case 'path':
-      return v === target || v.replaceAll('/', '\\') === target.replaceAll('/', '\\');
+      return hostIn(v, target, !/[/?#]/.test(target.replace(scheme, '')));
     default:
       return v === target;
   }

@@ -18,6 +18,9 @@ const hashLength: Readonly<Record<string, number>> = { md5: 32, sha1: 40, sha256
 const controlChars = /\p{Cc}/u;
 const domainName = /^(?=.{1,253}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
+// Extensions of executables and scripts that are no top-level domain: `mimikatz.exe` is a file, not a host.
+const fileExtension = /\.(?:exe|dll|sys|scr|bat|cmd|vbs|vbe|hta|lnk|msi|js|jse|wsf|tmp)$/;
+
 /** `evil[.]com`, `hxxps://`, `1.2.3[.]4`: the common defanging notations, undone. */
 export function refang(text: string): string {
   return text
@@ -71,10 +74,14 @@ function domain(text: string): Normalized {
   return { kind: 'domain', value: host };
 }
 
+const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 function url(text: string): Normalized {
+  // `evil.com/gate.php` (feeds often drop the scheme): read as http, then searched without it, so any scheme matches.
+  const schemeless = !hasScheme.test(text);
   let parsed: URL;
   try {
-    parsed = new URL(text);
+    parsed = new URL(schemeless ? `http://${text}` : text);
   } catch {
     return { reason: 'not a valid URL' };
   }
@@ -82,7 +89,7 @@ function url(text: string): Normalized {
   // `http://evil.com` and `http://evil.com/` are the same resource; the shorter text matches both spellings.
   const href =
     parsed.pathname === '/' && parsed.search === '' && parsed.hash === '' ? parsed.href.slice(0, -1) : parsed.href;
-  return { kind: 'url', value: href };
+  return { kind: 'url', value: schemeless ? href.slice('http://'.length) : href };
 }
 
 function path(text: string): Normalized {
@@ -122,9 +129,20 @@ export function normalizeIoc(input: string, kind?: IocKind): Normalized {
   if (/^[0-9a-f]+$/i.test(text) && text.length >= 16) return hash(text, undefined);
   if (text.includes('\\') || text.startsWith('/')) return path(text);
   const fanged = refang(text);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(fanged)) return url(fanged);
+  if (hasScheme.test(fanged)) return url(fanged);
   const bare = /^\[.*\]$/.test(fanged) ? fanged.slice(1, -1) : fanged;
   if (ipaddr.isValid(bare) || ipaddr.isValidCIDR(bare) || /^[\d.]+(?:\/\d+)?$/.test(bare)) return ip(fanged);
-  const asDomain = domain(fanged);
-  return 'kind' in asDomain ? asDomain : { reason: 'not a hash, IP address, URL, path or domain name' };
+  // A host then a path, without a scheme: `evil.com/gate.php`, `203.0.113.7:8080/x`.
+  const head = /^([^/?#\s]+)[/?#]/.exec(fanged)?.[1];
+  if (head !== undefined) {
+    const host = head.replace(/:\d{1,5}$/, '');
+    if ('kind' in domain(host) || ipaddr.IPv4.isValidFourPartDecimal(host)) return url(fanged);
+  }
+  // `*.evil.com` names the subdomains, which a domain sweep covers (it searches the name and its subdomains).
+  const asDomain = domain(fanged.replace(/^\*\./, ''));
+  if (!('kind' in asDomain)) return { reason: 'not a hash, IP address, URL, path or domain name' };
+  if (fileExtension.test(asDomain.value)) {
+    return { reason: 'a file name, not a domain: sweep its full path, or use --kind domain if it is a host' };
+  }
+  return asDomain;
 }

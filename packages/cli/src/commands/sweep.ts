@@ -46,7 +46,7 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
     const options = runOptions(flags);
     const plan = planSweepQueries(lines, kind);
     for (const bad of plan.invalid)
-      writeLine(io.stderr, `${flags.iocs}:${bad.line}: skipped "${bad.input}": ${bad.reason}`);
+      writeLine(io.stderr, `${flags.iocs}:${bad.line}: skipped "${printable(bad.input)}": ${bad.reason}`);
     const inputCode = plan.invalid.length > 0 ? ExitCode.problems : ExitCode.ok;
     if (flags.dryRun) {
       for (const q of plan.queries) writeLine(io.stdout, q.text);
@@ -96,6 +96,11 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
     }
     done(code);
   });
+}
+
+/** An entry as written, its control characters escaped: an IOC file must not drive the terminal. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 async function printSweep(result: SweepResult, format: string, io: Io): Promise<void> {
