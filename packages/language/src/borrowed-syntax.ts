@@ -1,9 +1,9 @@
 /**
- * Syntax borrowed from other query languages: `&&` and `||` for AND and OR, `!` for NOT, `[...]` for a list, and
- * SQL's `Is [Not] Null`.
- * Each is read as what the hunter meant and reported once with the S1QL 1.0 spelling as a certain fix (a suggestion
- * for Null, since Is Empty is also true on ""), so the rest of the query parses instead of cascading into "unexpected character" and "missing AND" errors. A `!` or a bracket
- * anywhere else is an unexpected character, as the lexer would have said.
+ * Syntax borrowed from other query languages: `&&` and `||` for AND and OR, `!` for NOT, `[...]` for a list, `;`
+ * between list values, and SQL's `Is [Not] Null`. Each is read as what the hunter meant and reported once with the
+ * S1QL 1.0 spelling as a certain fix (a suggestion for Null, since Is Empty is also true on ""), so the rest of the
+ * query parses instead of cascading into "unexpected character" and "missing AND" errors. A `!`, a bracket or a
+ * semicolon anywhere else is an unexpected character, as the lexer would have said.
  */
 import type { ILexingError, IToken, TokenType } from 'chevrotain';
 import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
@@ -43,6 +43,27 @@ function closingBracket(tokens: readonly IToken[], open: number): number {
   return -1;
 }
 
+/** A string or a number. */
+function isValue(tok: IToken | undefined): boolean {
+  const type = tok?.tokenType;
+  return type === T.StringLiteral || type === T.NumberLiteral;
+}
+
+/**
+ * `tokens[i]` stands between the values of a list: only values and commas back to a `(` that follows an operator taking
+ * a list. `known`: the index of a semicolon already found in a list, where the search can stop (a list of a thousand
+ * semicolons stays linear).
+ */
+function inList(tokens: readonly IToken[], i: number, known: number): boolean {
+  for (let j = i - 1; j >= 0; j--) {
+    if (j === known) return true;
+    const tok = tokens[j] as IToken;
+    if (tok.tokenType === T.LParen) return takesList(tokens[j - 1]);
+    if (tok.tokenType !== T.Comma && !isValue(tok)) return false;
+  }
+  return false;
+}
+
 /** The operators whose last word takes a list, by token type. */
 function takesList(tok: IToken | undefined): boolean {
   const type = tok?.tokenType;
@@ -60,6 +81,7 @@ export function markBorrowedSyntax(
   out: Diagnostic[],
 ): ILexingError[] {
   const stray: ILexingError[] = [];
+  let listSemicolon = -1;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as IToken;
     const type = tok.tokenType;
@@ -86,11 +108,11 @@ export function markBorrowedSyntax(
           fix: replacement(text, tok, 'NOT', lines),
         });
         retype(tok, T.Not);
-      } else stray.push(strayError(tok));
+      } else pushStray(stray, tok);
     } else if (type === T.LBracket) {
       const close = takesList(tokens[i - 1]) ? closingBracket(tokens, i) : -1;
       if (close < 0) {
-        stray.push(strayError(tok));
+        pushStray(stray, tok);
         continue;
       }
       const closing = tokens[close] as IToken;
@@ -108,8 +130,32 @@ export function markBorrowedSyntax(
       retype(tok, T.LParen);
       retype(closing, T.RParen);
       i = close;
-    } else if (type === T.RBracket) stray.push(strayError(tok));
-    else if (type === T.Identifier && tok.image.toLowerCase() === 'null' && isAfterIs(tokens, i)) {
+    } else if (type === T.RBracket) pushStray(stray, tok);
+    else if (type === T.Semicolon) {
+      // Between quoted values only: `In (a.exe; b.exe)` is left to the bare-value reading.
+      if (!isValue(tokens[i - 1]) || !isValue(tokens[i + 1]) || !inList(tokens, i, listSemicolon)) {
+        pushStray(stray, tok);
+        continue;
+      }
+      const range = lines.range(tok.startOffset, tok.startOffset + 1);
+      out.push({
+        code: Codes.badList,
+        severity: 'error',
+        message: 'S1QL 1.0 separates list values with commas, not semicolons.',
+        range,
+        fix: { title: 'Replace ; with ,', edits: [{ range, newText: ',' }] },
+      });
+      retype(tok, T.Comma);
+      listSemicolon = i;
+    } else if (
+      type === T.Comma &&
+      (isLogical(tokens[i - 1]) || (isLogical(tokens[i + 1]) && !inList(tokens, i, listSemicolon)))
+    ) {
+      // `A = "1" AND, B = "2"`: a comma is never valid next to AND or OR; dropped (with the stray semicolons below),
+      // the clauses read as meant.
+      pushStray(stray, tok);
+      retype(tok, T.Semicolon);
+    } else if (type === T.Identifier && tok.image.toLowerCase() === 'null' && isAfterIs(tokens, i)) {
       // SQL's IS [NOT] NULL: 1.0 says Is [Not] Empty, which is also true on "" (a guess the hunter confirms).
       const range = lines.range(tok.startOffset, tok.startOffset + tok.image.length);
       out.push({
@@ -127,11 +173,24 @@ export function markBorrowedSyntax(
     // One compacting pass: a query of a thousand brackets stays linear.
     let n = 0;
     for (const tok of tokens) {
-      if (tok.tokenType !== T.Bang && tok.tokenType !== T.LBracket && tok.tokenType !== T.RBracket) tokens[n++] = tok;
+      const type = tok.tokenType;
+      if (type !== T.Bang && type !== T.LBracket && type !== T.RBracket && type !== T.Semicolon) tokens[n++] = tok;
     }
     tokens.length = n;
   }
   return stray;
+}
+
+function isLogical(tok: IToken | undefined): boolean {
+  return tok?.tokenType === T.And || tok?.tokenType === T.Or;
+}
+
+/** Reports `tok` as an unexpected character, with the one before it when they touch (`;;;` is one finding). */
+function pushStray(stray: ILexingError[], tok: IToken): void {
+  const previous = stray.at(-1);
+  if (previous && previous.offset + previous.length === tok.startOffset) {
+    stray[stray.length - 1] = { ...previous, length: previous.length + tok.image.length };
+  } else stray.push(strayError(tok));
 }
 
 function strayError(tok: IToken): ILexingError {

@@ -341,6 +341,11 @@ function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diag
       return;
     }
     case 'unterminated': {
+      // Cut short by the lexer (`"C:\Temp\" AND B = "x"`, see tokens.ts): the \" swallowed the closing quote.
+      if (end(tok) < text.length && tok.image.endsWith('\\"')) {
+        out.push(backslashQuote(end(tok) - 2, lines));
+        return;
+      }
       const body = text.slice(tok.startOffset + 1, tok.startOffset + tok.image.length);
       const endsInBackslash = /\\"/.test(body);
       out.push({
@@ -375,19 +380,23 @@ function backslashHints(tokens: IToken[], lines: LineIndex, out: Diagnostic[]): 
     if (tok.tokenType !== T.StringLiteral || (tok.payload as T.StringPayload).quoting !== 'ok') continue;
     const at = tok.image.indexOf('\\"');
     if (at < 0 || at === tok.image.length - 2) continue;
-    const offset = tok.startOffset + at;
-    const range = lines.range(offset, offset + 2);
-    out.push({
-      code: Codes.backslashQuote,
-      severity: 'error',
-      message:
-        'This \\" is an escaped quote, not the end of the value: an S1QL 1.0 value cannot end with a backslash. ' +
-        'Drop the trailing backslash (for example EndsWith "\\Temp") or use RegExp.',
-      range,
-      suggestions: [{ title: 'End the value here, without the backslash', edits: [{ range, newText: '"' }] }],
-    });
+    out.push(backslashQuote(tok.startOffset + at, lines));
     return;
   }
+}
+
+/** L105 at the `\"` at `offset`, which was meant to end a value. */
+function backslashQuote(offset: number, lines: LineIndex): Diagnostic {
+  const range = lines.range(offset, offset + 2);
+  return {
+    code: Codes.backslashQuote,
+    severity: 'error',
+    message:
+      'This \\" is an escaped quote, not the end of the value: an S1QL 1.0 value cannot end with a backslash. ' +
+      'Drop the trailing backslash (for example EndsWith "\\Temp") or use RegExp.',
+    range,
+    suggestions: [{ title: 'End the value here, without the backslash', edits: [{ range, newText: '"' }] }],
+  };
 }
 
 const WILDCARD_OPERATORS = new Set(['eq', 'neq', 'in', 'notIn', 'inAnyCase']);

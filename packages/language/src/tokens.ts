@@ -47,6 +47,27 @@ function unescapeQuotes(body: string): string {
   return body.includes('\\"') ? body.replaceAll('\\"', '"') : body;
 }
 
+/** A character that continues a value: a value's closing quote glued to one was the next value's opening quote. */
+const valueChar = /[\p{L}\p{N}_\\.*%$]/uy;
+const logicalWord = /(?:and|or|not)(?!\w)/iy;
+/** Where a value that lost its closing quote most likely ended: before an AND or OR (and the `)` before it), or a comma. */
+const valueEnds = /\)*\s+(?:and|or)\s|,/gi;
+
+/**
+ * `A = "x AND B = "y"`: the value of A lost its closing quote, so the quote that opens B's value closes it and `y"`
+ * is left glued to it. The end of the value as meant (before its last AND, OR or comma), or -1 when the string is not
+ * glued to a value or has no such place. Runs only on a string glued to what follows it, never on valid queries.
+ */
+function runOnEnd(text: string, offset: number, image: string): number {
+  const end = offset + image.length;
+  valueChar.lastIndex = end;
+  logicalWord.lastIndex = end;
+  if (!valueChar.test(text) || logicalWord.test(text)) return -1;
+  let cut = -1;
+  for (const m of image.slice(1, -1).matchAll(valueEnds)) cut = m.index;
+  return cut > 0 ? offset + 1 + cut : -1;
+}
+
 function matched(text: string, payload: StringPayload): RegExpExecArray {
   const result = [text] as unknown as RegExpExecArray & { payload: StringPayload };
   result.payload = payload;
@@ -64,14 +85,22 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
     const full = asciiString.exec(text);
     if (full) {
       afterValue.lastIndex = offset + full[0].length;
-      // `"x” AND b = "y"`: read straight to straight, the value would swallow `” AND b = ` and its closing quote
-      // would open the next value, leaving `y"` glued to it. A value already broken that way, with a typographic
-      // quote inside, was closed by that quote.
-      if (!afterValue.test(text) && SMART_ANY.test(full[0])) {
-        smartBody.lastIndex = offset + 1;
-        const smart = smartBody.exec(text);
-        if (smart && smart[0].at(-1) !== '"')
-          return matched(`"${smart[0]}`, { quoting: 'smart', value: smart[0].slice(0, -1) });
+      if (!afterValue.test(text)) {
+        // `"x” AND b = "y"`: read straight to straight, the value would swallow `” AND b = ` and its closing quote
+        // would open the next value, leaving `y"` glued to it. A value already broken that way, with a typographic
+        // quote inside, was closed by that quote.
+        if (SMART_ANY.test(full[0])) {
+          smartBody.lastIndex = offset + 1;
+          const smart = smartBody.exec(text);
+          if (smart && smart[0].at(-1) !== '"')
+            return matched(`"${smart[0]}`, { quoting: 'smart', value: smart[0].slice(0, -1) });
+        }
+        const cut = runOnEnd(text, offset, full[0]);
+        if (cut > 0)
+          return matched(text.slice(offset, cut), {
+            quoting: 'unterminated',
+            value: unescapeQuotes(text.slice(offset + 1, cut)),
+          });
       }
       return matched(full[0], { quoting: 'ok', value: unescapeQuotes(full[0].slice(1, -1)) });
     }
@@ -169,12 +198,16 @@ export const LParen: TokenType = token('LParen', '(');
 export const RParen: TokenType = token('RParen', ')');
 export const Comma: TokenType = token('Comma', ',');
 export const Pipe: TokenType = token('Pipe', '|');
-/** Borrowed from other query languages: read as AND, OR, NOT and a list, or dropped, before parsing (see borrowed-syntax.ts). */
+/**
+ * Borrowed from other query languages: read as AND, OR, NOT, a list and its commas, or dropped, before parsing (see
+ * borrowed-syntax.ts).
+ */
 export const DoubleAmp: TokenType = token('DoubleAmp', '&&');
 export const DoublePipe: TokenType = token('DoublePipe', '||');
 export const Bang: TokenType = token('Bang', '!');
 export const LBracket: TokenType = token('LBracket', '[');
 export const RBracket: TokenType = token('RBracket', ']');
+export const Semicolon: TokenType = token('Semicolon', ';');
 
 export const keywordTokens: readonly TokenType[] = [
   And,
@@ -232,6 +265,7 @@ export const allTokens: readonly TokenType[] = [
   DoubleAmp,
   LBracket,
   RBracket,
+  Semicolon,
   AnyToken,
   ValueToken,
   FieldToken,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Codes, type Diagnostic, parse } from '../src/index.ts';
+import { Codes, type Diagnostic, type Fix, parse } from '../src/index.ts';
 import { applyFix, where } from './helpers.ts';
 
 function first(text: string, code: string): Diagnostic {
@@ -97,6 +97,36 @@ describe('lexical diagnostics', () => {
     const d = first(text, Codes.backslashQuote);
     expect(d.range.start.column).toBe(30);
     expect(d.message).toContain('cannot end with a backslash');
+  });
+
+  it('L102 a value missing its closing quote before more clauses: reported once, where it is, and the rest parses', () => {
+    for (const [text, at, closed] of [
+      [
+        'TgtProcName = "cmd.exe AND EventType = "Process Creation"',
+        '1:15 L102',
+        'TgtProcName = "cmd.exe" AND EventType = "Process Creation"',
+      ],
+      ['A = "1"\nAND B = "x\nOR C = "y"', '2:9 L102', 'A = "1"\nAND B = "x"\nOR C = "y"'],
+      ['A In ("a.exe, "b.exe")', '1:7 L102', 'A In ("a.exe", "b.exe")'],
+      ['A In ("a.exe", "b.exe) AND B = "x"', '1:16 L102', 'A In ("a.exe", "b.exe") AND B = "x"'],
+    ] as const) {
+      expect(where(parse(text).diagnostics), text).toEqual([at]);
+      const d = first(text, Codes.unterminatedString);
+      expect(suggested(text, Codes.unterminatedString), text).toBe(closed);
+      expect(d.message).toContain('no closing quote');
+      expect(parse(closed).diagnostics).toEqual([]);
+    }
+    // A value glued to AND after its closing quote is fine.
+    expect(parse('A = "1"AND B = "x AND y"').diagnostics).toEqual([]);
+  });
+
+  it('L105 a value ending in \\" before more clauses: the one finding, the rest parses', () => {
+    const text = 'SrcProcCmdLine Contains "\\\\127.0.0.1\\ADMIN$\\" AND EventType = "Process Creation"';
+    expect(where(parse(text).diagnostics)).toEqual(['1:44 L105']);
+    expect(suggested(text, Codes.backslashQuote)).toBe(
+      'SrcProcCmdLine Contains "\\\\127.0.0.1\\ADMIN$" AND EventType = "Process Creation"',
+    );
+    expect(where(parse('A In ("C:\\a\\", "b")').diagnostics)).toEqual(['1:12 L105']);
   });
 });
 
@@ -423,6 +453,36 @@ describe('syntax diagnostics', () => {
     const text = 'TgtProcName In ("a.exe" "b.exe")';
     expect(where(parse(text).diagnostics)).toEqual(['1:24 P212']);
     expect(fixed(text, Codes.badList)).toBe('TgtProcName In ("a.exe", "b.exe")');
+  });
+
+  it('P212 list values separated by semicolons: commas as a certain fix, one finding each, and the list reads as meant', () => {
+    const text = 'TgtProcName In ("a.exe"; "b.exe";"c.exe") AND A = "1"';
+    const { ast, diagnostics } = parse(text);
+    expect(where(diagnostics)).toEqual(['1:24 P212', '1:33 P212']);
+    expect(diagnostics[0]?.message).toContain('commas');
+    const both = applyFix(applyFix(text, diagnostics[1]?.fix as Fix), diagnostics[0]?.fix as Fix);
+    expect(both).toBe('TgtProcName In ("a.exe", "b.exe","c.exe") AND A = "1"');
+    expect(parse(both).diagnostics).toEqual([]);
+    expect(
+      ast.expr?.kind === 'And' && ast.expr.operands[0]?.kind === 'Predicate' && ast.expr.operands[0].operand,
+    ).toMatchObject({
+      kind: 'List',
+      items: [{ value: 'a.exe' }, { value: 'b.exe' }, { value: 'c.exe' }],
+    });
+    // Anywhere else a semicolon is still an unexpected character.
+    expect(where(parse('A = "1"; B = "2"').diagnostics)).toEqual(['1:8 L101', '1:10 P208']);
+    expect(where(parse('A = "1";').diagnostics)).toEqual(['1:8 L101']);
+  });
+
+  it('a comma next to AND or OR is reported once, as an unexpected character', () => {
+    for (const [text, at] of [
+      ['A = "1" AND, B = "2"', '1:12 L101'],
+      ['A = "1" ,OR B = "2"', '1:9 L101'],
+    ] as const) {
+      const { ast, diagnostics } = parse(text);
+      expect(where(diagnostics), text).toEqual([at]);
+      expect(ast.expr?.kind, text).toBe(text.includes('OR') ? 'Or' : 'And');
+    }
   });
 
   it('P212 empty lists and stray commas', () => {
