@@ -381,11 +381,20 @@ describe('s1ql sweep against s1ql emulator', () => {
     writeFileSync(join(dir, 'iocs.txt'), '44d88612fea8a8f36de82e1278abb02f\n203.0.113.7\n');
     const r = await s1ql(['sweep', '--iocs', 'iocs.txt', '--dry-run'], {}, dir);
     expect(r.code).toBe(0);
+    // A hash and an IP: the fewest queries is one, each kind in its own fields.
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toContain('"44d88612fea8a8f36de82e1278abb02f"');
-    expect(lines[1]).toContain('"203.0.113.7"');
-    expect(r.stderr).toContain('s1ql: 2 queries for 2 IOCs (dry run: nothing sent)');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('TgtFileMd5 In AnyCase ("44d88612fea8a8f36de82e1278abb02f")');
+    expect(lines[0]).toContain('DstIP In AnyCase ("203.0.113.7")');
+    expect(r.stderr).toContain('s1ql: 1 query for 2 IOCs (dry run: nothing sent)');
+    // 600 IPs: as many queries as their text needs (not one per 100), one per line, each within the length limit.
+    const many = Array.from({ length: 600 }, (_, i) => `198.18.${i >> 8}.${i & 255}`);
+    writeFileSync(join(dir, 'many.txt'), many.join('\n'));
+    const planned = await s1ql(['sweep', '--iocs', 'many.txt', '--dry-run'], {}, dir);
+    const texts = planned.stdout.trim().split('\n');
+    expect(texts).toHaveLength(3);
+    for (const t of texts) expect(t.length).toBeLessThanOrEqual(8000);
+    expect(many.every((ip) => texts.some((t) => t.includes(`"${ip}"`)))).toBe(true);
     writeFileSync(join(dir, 'one.txt'), '203.0.113.7\n');
     const one = await s1ql(['sweep', '--iocs', 'one.txt', '--dry-run'], {}, dir);
     expect(one.stderr).toContain('s1ql: 1 query for 1 IOC (dry run: nothing sent)');
@@ -445,22 +454,27 @@ describe('s1ql sweep against s1ql emulator', () => {
     for (const x of records)
       expect(Object.keys(x)).toEqual(expect.arrayContaining(['firstSeen', 'lastSeen', 'status']));
 
-    // The same sweep where one of its three queries fails: what the others found is still reported, each IOC
-    // marked as checked or not, with the failure's exit code.
+    // The same sweep, with 600 absent IPs so that it takes several queries, where one of them fails: what the
+    // others found is still reported, each IOC marked as checked or not, with the failure's exit code.
+    const absent = Array.from({ length: 600 }, (_, i) => `198.18.${i >> 8}.${i & 255}`);
+    writeFileSync(
+      join(dir, 'more.txt'),
+      [domain, sha1, ip, '203.0.113.77', 'no-such-domain.example', ...absent].join('\n'),
+    );
     const failing = await emulator('--rate-limits', 'off', '--faults', 'state:FAILED@2');
     const partial = await s1ql(
-      ['sweep', '--iocs', 'iocs.txt', '--format', 'json', '--last', '8d'],
+      ['sweep', '--iocs', 'more.txt', '--format', 'json', '--last', '8d'],
       { S1_HOST: failing, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' },
       dir,
     );
     expect(partial.code).toBe(4);
-    expect(partial.stderr).toMatch(/the sweep is incomplete: [1-4] IOCs? not checked/);
+    expect(partial.stderr).toMatch(/the sweep is incomplete: \d+ IOCs? not checked/);
     const after = (JSON.parse(partial.stdout) as { hits: { ioc: string; hits: number; status: string }[] }).hits;
-    expect(after.map((h) => h.ioc).sort()).toEqual(hits.map((h) => h.ioc).sort());
+    expect(after.map((h) => h.ioc).sort()).toEqual([...hits.map((h) => h.ioc), ...absent].sort());
     expect(after.some((h) => h.status === 'complete')).toBe(true);
     expect(after.some((h) => h.status === 'not-checked')).toBe(true);
     for (const h of after) {
-      if (h.status === 'complete') expect(h.hits).toBe(of(h.ioc)?.hits);
+      if (h.status === 'complete') expect(h.hits).toBe(of(h.ioc)?.hits ?? 0);
       else expect(h.hits).toBe(0);
     }
   }, 60_000);

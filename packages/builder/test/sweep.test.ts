@@ -70,11 +70,14 @@ describe('planSweep', () => {
       'd41d8cd98f00b204e9800998ecf8427e',
       'not an ioc',
     ]);
+    // Three kinds, one query: each kind in its own fields, under its own object types.
     expect(plan.queries.map((q) => q.text)).toEqual([
-      'SrcProcImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR SrcProcParentImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR TgtFileMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR TgtProcImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e")',
-      'ObjectType = "ip" AND (DstIP In AnyCase ("203.0.113.7") OR SrcIP In AnyCase ("203.0.113.7"))',
-      'ObjectType In ("dns", "url") AND (DnsRequest In Contains AnyCase ("evil.example") OR Url In Contains AnyCase ("evil.example"))',
+      'SrcProcImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR SrcProcParentImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR TgtFileMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR TgtProcImageMd5 In AnyCase ("d41d8cd98f00b204e9800998ecf8427e") OR ' +
+        '(ObjectType = "ip" AND (DstIP In AnyCase ("203.0.113.7") OR SrcIP In AnyCase ("203.0.113.7"))) OR ' +
+        '(ObjectType In ("dns", "url") AND (DnsRequest In Contains AnyCase ("evil.example") OR Url In Contains AnyCase ("evil.example")))',
     ]);
+    expect(plan.queries[0]?.kinds).toEqual(['md5', 'ip', 'domain']);
+    expect(plan.lowerBound).toBe(1);
     expect(plan.invalid).toEqual([{ input: 'not an ioc', line: 7, reason: expect.any(String) }]);
     expect(plan.iocs.find((i) => i.kind === 'md5')).toEqual({
       kind: 'md5',
@@ -86,17 +89,39 @@ describe('planSweep', () => {
   });
 
   it('ANDs a scope to every query', () => {
-    const plan = planSweep(['203.0.113.7'], { scope: s1ql.where('AgentOS', '=', 'windows') });
+    const scope = s1ql.where('AgentOS', '=', 'windows');
+    const plan = planSweep(['203.0.113.7'], { scope });
     expect(plan.queries[0]?.text).toBe(
       'AgentOS = "windows" AND ObjectType = "ip" AND (DstIP In AnyCase ("203.0.113.7") OR SrcIP In AnyCase ("203.0.113.7"))',
     );
+    const mixed = planSweep(['203.0.113.7', 'evil.example'], { scope });
+    expect(mixed.queries.map((q) => q.text)).toEqual([
+      'AgentOS = "windows" AND ((ObjectType = "ip" AND (DstIP In AnyCase ("203.0.113.7") OR SrcIP In AnyCase ("203.0.113.7"))) OR ' +
+        '(ObjectType In ("dns", "url") AND (DnsRequest In Contains AnyCase ("evil.example") OR Url In Contains AnyCase ("evil.example"))))',
+    ]);
   });
 
-  it('uses ceil(n / maxListSize) queries when length does not bind', () => {
+  it('keeps every list within maxListSize, several lists per field in one query when the length allows', () => {
     const hashes = Array.from({ length: 250 }, (_, i) => sha1(i));
     const plan = planSweep(hashes, { maxListSize: 100, maxQueryLength: 1e6 });
-    expect(plan.queries.map((q) => q.iocs.length)).toEqual([100, 100, 50]);
-    expect(plan.kinds).toEqual([{ kind: 'sha1', iocs: 250, queries: 3, lowerBound: 3 }]);
+    expect(plan.queries.map((q) => q.iocs.length)).toEqual([250]);
+    const lists = predicates(parse(plan.queries[0]?.text ?? '').ast.expr).map((p) =>
+      p.operand?.kind === 'List' ? p.operand.items.length : 0,
+    );
+    // Four SHA-1 fields, three lists each.
+    expect(lists.sort((a, b) => a - b)).toEqual([50, 50, 50, 50, 100, 100, 100, 100, 100, 100, 100, 100]);
+    expect(plan.kinds).toEqual([{ kind: 'sha1', iocs: 250, queries: 1, lowerBound: 1 }]);
+  });
+
+  it('packs what is left of each kind together: fewer queries than one per kind', () => {
+    const few = planSweep([sha1(1), '203.0.113.7', 'evil.example', 'http://evil.example/x', 'C:\\Temp\\x.exe']);
+    expect(few.queries.map((q) => q.kinds)).toEqual([['sha1', 'ip', 'domain', 'url', 'path']]);
+    // 600 IPs are six lists of at most 100 per field, but the text of three queries holds them, a hash and a domain.
+    const ips = Array.from({ length: 600 }, (_, i) => `192.168.${i >> 8}.${i & 255}`);
+    const plan = planSweep([...ips, sha1(1), 'evil.example']);
+    expect(plan.queries.length).toBe(3);
+    expect(plan.queries.length).toBe(plan.lowerBound);
+    for (const q of plan.queries) expect(q.text.length).toBeLessThanOrEqual(8000);
   });
 
   it('packs to the length limit exactly when it binds (equal-size hashes: optimal)', () => {
@@ -137,6 +162,8 @@ describe('planSweep', () => {
             }
           }
           for (const k of plan.kinds) expect(k.queries).toBeGreaterThanOrEqual(k.lowerBound);
+          expect(plan.queries.length).toBeGreaterThanOrEqual(plan.lowerBound);
+          expect(new Set(plan.queries.flatMap((q) => q.kinds))).toEqual(new Set(plan.kinds.map((k) => k.kind)));
           const skipped = iocs.filter((s) => s.trim() === '' || s.trim().startsWith('#')).length;
           const lines = plan.iocs.reduce((n, i) => n + i.lines.length, 0);
           expect(lines + plan.invalid.length + skipped).toBe(iocs.length);

@@ -35,7 +35,8 @@ export interface InvalidIoc {
 }
 
 export interface PlannedQuery {
-  readonly kind: IocKind;
+  /** The kinds of IOC it looks for (one query may hold several kinds, each in its own fields). */
+  readonly kinds: readonly IocKind[];
   readonly query: S1qlQuery;
   /** The compact text (what the runner sends); its length is at most `maxQueryLength`. */
   readonly text: string;
@@ -45,8 +46,9 @@ export interface PlannedQuery {
 export interface KindPlan {
   readonly kind: IocKind;
   readonly iocs: number;
+  /** How many queries look for this kind. */
   readonly queries: number;
-  /** No plan under the same limits has fewer queries (see `lowerBound`); `queries === lowerBound` proves minimal. */
+  /** No plan under the same limits has fewer queries holding this kind (see `sizeBound`). */
   readonly lowerBound: number;
 }
 
@@ -55,6 +57,8 @@ export interface SweepPlan {
   readonly invalid: readonly InvalidIoc[];
   readonly iocs: readonly NormalizedIoc[];
   readonly kinds: readonly KindPlan[];
+  /** No plan under the same limits has fewer queries: `queries.length === lowerBound` proves the plan minimal. */
+  readonly lowerBound: number;
 }
 
 type ListOperator = 'in anycase' | 'in contains anycase';
@@ -108,66 +112,101 @@ function objectTypeScope(kind: IocKind, maxListSize: number): S1qlQuery | undefi
   return list.length === 1 ? fieldCondition('ObjectType', '=', list[0]) : fieldCondition('ObjectType', 'in', list);
 }
 
-function buildQuery(kind: IocKind, values: readonly string[], options: SweepOptions, maxListSize: number): S1qlQuery {
+/** The condition for some IOCs of one kind: its object types, and a list of them in each of its fields. */
+function buildGroup(kind: IocKind, values: readonly string[], maxListSize: number): S1qlQuery {
   const lists = routes[kind].map((r) => fieldCondition(r.field, r.operator, values));
   const body = or(...(lists as [S1qlQuery, ...S1qlQuery[]]));
-  const parts = [options.scope, objectTypeScope(kind, maxListSize), body].filter(
-    (p): p is S1qlQuery => p !== undefined,
-  );
-  return and(...(parts as [S1qlQuery, ...S1qlQuery[]]));
+  const scope = objectTypeScope(kind, maxListSize);
+  return scope ? and(scope, body) : body;
+}
+
+/** A query: the sweep's scope, if any, ANDed to the OR of its groups. */
+function buildQuery(groups: readonly S1qlQuery[], options: SweepOptions): S1qlQuery {
+  const body = or(...(groups as [S1qlQuery, ...S1qlQuery[]]));
+  return options.scope ? and(options.scope, body) : body;
 }
 
 /** Size of a value in a list: its quoted text and the `, ` that separates it. */
 const weight = (value: string): number => quote(value).length + 2;
 
 /**
- * Bins of item indexes, each with at most `maxCount` items and total weight at most `capacity`. When any
- * `maxCount` items fit (the usual case, and always for hashes, which all weigh the same), consecutive chunks are
- * optimal: ceil(n / maxCount). Otherwise first-fit decreasing, which is within 11/9 of optimal.
+ * No plan has fewer queries than the IOCs' total size over what one query has room for: every query holding IOCs of
+ * a kind spends at least that kind's shell (`base`: the scope, its object types, one list per field) and each IOC's
+ * quoted value once per field. Queries can hold several lists per field, so the list-size limit gives no bound.
  */
-function pack(weights: readonly number[], capacity: number, maxCount: number): number[][] {
-  const order = weights.map((_, i) => i).sort((a, b) => (weights[b] as number) - (weights[a] as number) || a - b);
-  const heaviest = order.slice(0, maxCount).reduce((sum, i) => sum + (weights[i] as number), 0);
-  if (heaviest <= capacity) {
-    const bins: number[][] = [];
-    for (let i = 0; i < weights.length; i += maxCount) bins.push(weights.slice(i, i + maxCount).map((_, j) => i + j));
-    return bins;
-  }
-  const bins: { load: number; items: number[] }[] = [];
-  for (const i of order) {
-    const w = weights[i] as number;
-    const bin = bins.find((b) => b.items.length < maxCount && b.load + w <= capacity);
-    if (bin) {
-      bin.load += w;
-      bin.items.push(i);
-    } else bins.push({ load: w, items: [i] });
-  }
-  return bins.map((b) => b.items.sort((x, y) => x - y));
+function sizeBound(size: number, base: number, maxQueryLength: number): number {
+  return size === 0 ? 0 : Math.ceil(size / (maxQueryLength - base));
+}
+
+/** What an IOC of a kind costs in a query's text: its shell when it opens a list in each field, then its values. */
+interface KindCost {
+  /** The kind's condition with no values (`(ObjectType = "ip" AND (DstIP In AnyCase () OR ...))`), joined by ` OR `. */
+  readonly group: number;
+  readonly fields: number;
+}
+
+/** How many partly filled queries the packer keeps trying. */
+const OPEN_BINS = 256;
+
+interface Bin {
+  load: number;
+  readonly groups: { kind: IocKind; members: NormalizedIoc[] }[];
 }
 
 /**
- * No packing has fewer bins than: the total size over the capacity, or n over the most items any bin can hold
- * (the count limit, or how many of the smallest items fit). For equal sizes the second is exact.
+ * Packs IOCs into the fewest queries: first-fit decreasing on each IOC's cost (its value once per field), where the
+ * first IOC of a kind in a query, or one past `maxListSize` values, also pays for opening that kind's lists. One
+ * query may so hold several kinds, and several lists of one field. Lengths are estimated from above and each query
+ * is then printed and measured.
  */
-function lowerBound(weights: readonly number[], capacity: number, maxCount: number): number {
-  const total = weights.reduce((a, b) => a + b, 0);
-  const ascending = [...weights].sort((a, b) => a - b);
-  let most = 0;
-  for (let load = 0; most < Math.min(maxCount, ascending.length); most++) {
-    load += ascending[most] as number;
-    if (load > capacity) break;
+function packIocs(
+  iocs: readonly NormalizedIoc[],
+  costs: ReadonlyMap<IocKind, KindCost>,
+  scopeLength: number,
+  maxListSize: number,
+  maxQueryLength: number,
+): Bin[] {
+  const cost = (i: NormalizedIoc) => (costs.get(i.kind) as KindCost).fields * weight(i.value);
+  const order = iocs.map((ioc, at) => ({ ioc, at, cost: cost(ioc) }));
+  order.sort((a, b) => b.cost - a.cost || a.at - b.at);
+  const smallest = order.at(-1)?.cost ?? 0;
+  const bins: Bin[] = [];
+  // Bins that may still take the smallest IOC: full ones leave the scan for good.
+  let open: Bin[] = [];
+  for (const { ioc, cost: c } of order) {
+    const kind = costs.get(ioc.kind) as KindCost;
+    let placed = false;
+    for (const bin of open) {
+      if (bin.load + c > maxQueryLength) continue;
+      const group = bin.groups.findLast((g) => g.kind === ioc.kind);
+      const extra = group !== undefined && group.members.length < maxListSize ? c : c + kind.group;
+      if (bin.load + extra > maxQueryLength) continue;
+      if (extra === c) (group as Bin['groups'][number]).members.push(ioc);
+      else bin.groups.push({ kind: ioc.kind, members: [ioc] });
+      bin.load += extra;
+      placed = true;
+      break;
+    }
+    if (!placed) {
+      const bin: Bin = { load: scopeLength + kind.group + c, groups: [{ kind: ioc.kind, members: [ioc] }] };
+      bins.push(bin);
+      open.push(bin);
+    }
+    // Full bins leave the scan; of the rest, the newest few hundred are tried (the older are nearly full): linear.
+    if (open.length > OPEN_BINS) open = open.filter((b) => b.load + smallest <= maxQueryLength).slice(-OPEN_BINS / 2);
   }
-  return Math.max(Math.ceil(total / capacity), Math.ceil(weights.length / Math.max(1, most)));
+  return bins;
 }
 
 /**
  * Plans a sweep for a list of IOCs (one entry per line of an IOC file; blank entries and `#` comments are
- * skipped). Entries are normalised, deduplicated, grouped by kind and packed into the fewest queries that keep
- * every list within `maxListSize` values and every compact query within `maxQueryLength` characters.
+ * skipped). Entries are normalised, deduplicated, grouped by kind in lists of at most `maxListSize` values, and the
+ * groups packed into the fewest queries of at most `maxQueryLength` characters: one query may hold several kinds,
+ * and several lists of one field. `lowerBound` says how close to the fewest possible the plan is.
  *
  * ```ts
  * planSweep(['44d88612fea8a8f36de82e1278abb02f', 'evil[.]example', '203.0.113.7']).queries.map((q) => q.text)
- * // => ["SrcProcImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR SrcProcParentImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR TgtFileMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR TgtProcImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\")","ObjectType = \"ip\" AND (DstIP In AnyCase (\"203.0.113.7\") OR SrcIP In AnyCase (\"203.0.113.7\"))","ObjectType In (\"dns\", \"url\") AND (DnsRequest In Contains AnyCase (\"evil.example\") OR Url In Contains AnyCase (\"evil.example\"))"]
+ * // => ["SrcProcImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR SrcProcParentImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR TgtFileMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR TgtProcImageMd5 In AnyCase (\"44d88612fea8a8f36de82e1278abb02f\") OR (ObjectType = \"ip\" AND (DstIP In AnyCase (\"203.0.113.7\") OR SrcIP In AnyCase (\"203.0.113.7\"))) OR (ObjectType In (\"dns\", \"url\") AND (DnsRequest In Contains AnyCase (\"evil.example\") OR Url In Contains AnyCase (\"evil.example\")))"]
  * ```
  */
 export function planSweep(iocs: readonly string[], options: SweepOptions = {}): SweepPlan {
@@ -198,16 +237,24 @@ export function planSweep(iocs: readonly string[], options: SweepOptions = {}): 
     else byKey.set(key, { ...result, input, lines: [line] });
   });
 
-  const queries: PlannedQuery[] = [];
-  const kinds: KindPlan[] = [];
+  const perKind: { kind: IocKind; iocs: number; lowerBound: number }[] = [];
+  const costs = new Map<IocKind, KindCost>();
   const all = [...byKey.values()];
   const kept: NormalizedIoc[] = [];
+  let totalSize = 0;
+  let minBase = Number.POSITIVE_INFINITY;
+  // The scope and the ` AND (...)` around a query's OR: measured once on a probe.
+  const probeGroup = buildGroup('ip', ['x'], maxListSize);
+  const scopeLength = options.scope
+    ? buildQuery([probeGroup, probeGroup], options).toCompact().length -
+      buildQuery([probeGroup, probeGroup], {}).toCompact().length
+    : 0;
   for (const k of iocKinds) {
     const group = all.filter((i) => i.kind === k);
     if (group.length === 0) continue;
     const fields = routes[k].length;
     // Text length is exactly base + fields * (sum of weights): measure base once with a one-value query.
-    const probe = buildQuery(k, ['x'], options, maxListSize).toCompact().length;
+    const probe = buildQuery([buildGroup(k, ['x'], maxListSize)], options).toCompact().length;
     const base = probe - fields * weight('x');
     const capacity = Math.floor((maxQueryLength - base) / fields);
     const fits = group.filter((i) => {
@@ -220,33 +267,51 @@ export function planSweep(iocs: readonly string[], options: SweepOptions = {}): 
       return false;
     });
     if (fits.length === 0) continue;
-    const weights = fits.map((i) => weight(i.value));
-    const bins = pack(weights, capacity, maxListSize);
-    for (const bin of bins) {
-      const members = bin.map((i) => fits[i] as NormalizedIoc);
-      const query = buildQuery(
-        k,
-        members.map((m) => m.value),
-        options,
-        maxListSize,
-      );
-      const text = query.toCompact();
-      if (text.length > maxQueryLength) throw new Error(`internal: planned query of ${text.length} characters`);
-      queries.push({ kind: k, query, text, iocs: Object.freeze(members) });
-    }
-    kinds.push({
-      kind: k,
-      iocs: fits.length,
-      queries: bins.length,
-      lowerBound: lowerBound(weights, capacity, maxListSize),
-    });
+    // Its shell as one operand among others: ` OR ` and, for an AND, its parentheses (an estimate from above).
+    const shell = buildGroup(k, ['x'], maxListSize);
+    const operand = shell.toCompact().length + (shell.toExpr().kind === 'And' ? 2 : 0) + 4;
+    costs.set(k, { group: operand - fields * weight('x'), fields });
+    const size = fields * fits.reduce((sum, i) => sum + weight(i.value), 0);
+    totalSize += size;
+    minBase = Math.min(minBase, base);
+    perKind.push({ kind: k, iocs: fits.length, lowerBound: sizeBound(size, base, maxQueryLength) });
     kept.push(...fits);
   }
+  const queries: PlannedQuery[] = [];
+  const byLine = (a: NormalizedIoc, b: NormalizedIoc) => (a.lines[0] as number) - (b.lines[0] as number);
+  const emit = (groups: Bin['groups']): void => {
+    const inOrder = [...groups].sort((a, b) => iocKinds.indexOf(a.kind) - iocKinds.indexOf(b.kind));
+    const conditions = inOrder.map((g) =>
+      buildGroup(
+        g.kind,
+        g.members.sort(byLine).map((m) => m.value),
+        maxListSize,
+      ),
+    );
+    const query = buildQuery(conditions, options);
+    const text = query.toCompact();
+    if (text.length > maxQueryLength && groups.length > 1) {
+      // The estimate is from above, so this does not happen; if it did, halving the query keeps the plan valid.
+      const half = Math.ceil(groups.length / 2);
+      emit(inOrder.slice(0, half));
+      emit(inOrder.slice(half));
+      return;
+    }
+    if (text.length > maxQueryLength) throw new Error(`internal: planned query of ${text.length} characters`);
+    const kinds = iocKinds.filter((k) => inOrder.some((g) => g.kind === k));
+    queries.push({ kinds, query, text, iocs: Object.freeze(inOrder.flatMap((g) => g.members)) });
+  };
+  for (const bin of packIocs(kept, costs, scopeLength, maxListSize, maxQueryLength)) emit(bin.groups);
+  const kinds: KindPlan[] = perKind.map((k) => ({
+    ...k,
+    queries: queries.filter((q) => q.kinds.includes(k.kind)).length,
+  }));
   invalid.sort((a, b) => a.line - b.line);
   return Object.freeze({
     queries: Object.freeze(queries),
     invalid: Object.freeze(invalid),
     iocs: Object.freeze(kept.map((i) => Object.freeze({ ...i, lines: Object.freeze([...i.lines]) }))),
     kinds: Object.freeze(kinds),
+    lowerBound: Math.max(sizeBound(totalSize, minBase, maxQueryLength), ...kinds.map((k) => k.lowerBound), 0),
   });
 }
