@@ -34,6 +34,9 @@ export function describe(tok: IToken): string {
   return `"${tok.image}"`;
 }
 
+/** A comma after a value: the list goes on. */
+const LIST_GOES_ON = /\s*,/y;
+
 export class TreeBuilder {
   readonly text: string;
   readonly lines: LineIndex;
@@ -254,6 +257,9 @@ export class TreeBuilder {
           return this.missing(op.range);
         }
         if (operand.kind === 'String' || operand.kind === 'Number') {
+          // `In "x", "y")`: more values follow, so wrapping the first alone is not what was meant.
+          LIST_GOES_ON.lastIndex = operand.range.end.offset;
+          const goesOn = LIST_GOES_ON.test(this.text);
           const wrap: Fix = {
             title: 'Wrap the value in parentheses',
             edits: [
@@ -265,7 +271,7 @@ export class TreeBuilder {
             Codes.operandShape,
             `${name} takes a list in parentheses.`,
             operand.range,
-            certain ? wrap : undefined,
+            certain && !goesOn ? wrap : undefined,
           );
           return { kind: 'List', range: operand.range, items: [operand] };
         }

@@ -449,6 +449,13 @@ describe('syntax diagnostics', () => {
     expect(fixed('A Exists "x"', Codes.operandShape)).toBe('A Exists');
   });
 
+  it('P211 values listed without their parentheses: no fix that wraps only the first', () => {
+    for (const text of ['A In "x", "y") AND B = "c"', 'A In "x", "y"']) {
+      const d = first(text, Codes.operandShape);
+      expect(d.fix, text).toBeUndefined();
+    }
+  });
+
   it('P212 a missing comma between list values, with the comma as a certain fix and nothing else reported', () => {
     const text = 'TgtProcName In ("a.exe" "b.exe")';
     expect(where(parse(text).diagnostics)).toEqual(['1:24 P212']);
