@@ -27,6 +27,13 @@ describe('s1ql sweep --dry-run', () => {
     expect(r.stdout).toBe('ObjectType = "url" AND Url In Contains AnyCase ("evil.example/gate.php")\n');
   });
 
+  it('says so when the list holds no IOC at all, so an empty feed does not pass unnoticed', async () => {
+    const r = await runCli(['sweep', '--iocs', iocFile('# nothing this week\n\n'), '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('holds no IOCs');
+  });
+
   it('every value in the printed queries is the IOC exactly', async () => {
     const iocs = ['/tmp/a"b', '/tmp/\\"x', '/tmp/) OR (EventType Exists', '/tmp/-- x', '/tmp/“q”', '/opt/ü😀'];
     const r = await runCli(['sweep', '--iocs', iocFile(iocs.join('\n')), '--dry-run', '--kind', 'path']);

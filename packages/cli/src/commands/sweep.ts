@@ -48,6 +48,13 @@ export function registerSweep(program: Command, io: Io, done: (code: number) => 
     for (const bad of plan.invalid)
       writeLine(io.stderr, `${flags.iocs}:${bad.line}: skipped "${printable(bad.input)}": ${bad.reason}`);
     const inputCode = plan.invalid.length > 0 ? ExitCode.problems : ExitCode.ok;
+    if (plan.iocs.length === 0 && plan.invalid.length === 0) {
+      // An empty feed (a failed download, a filter that removed everything) must not pass a CI job unnoticed.
+      writeLine(
+        io.stderr,
+        `s1ql: warning: ${flags.iocs} holds no IOCs (only blank lines and # comments): nothing was swept`,
+      );
+    }
     if (flags.dryRun) {
       for (const q of plan.queries) writeLine(io.stdout, q.text);
       writeLine(
