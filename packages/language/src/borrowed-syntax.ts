@@ -155,7 +155,12 @@ export function markBorrowedSyntax(
       // the clauses read as meant.
       pushStray(stray, tok);
       retype(tok, T.Semicolon);
-    } else if (type === T.Identifier && tok.image.toLowerCase() === 'null' && isAfterIs(tokens, i)) {
+    } else if (
+      type === T.Identifier &&
+      tok.image.length === 4 &&
+      tok.image.toLowerCase() === 'null' &&
+      isAfterIs(tokens, i)
+    ) {
       // SQL's IS [NOT] NULL: 1.0 says Is [Not] Empty, which is also true on "" (a guess the hunter confirms).
       const range = lines.range(tok.startOffset, tok.startOffset + tok.image.length);
       out.push({

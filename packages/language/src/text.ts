@@ -47,6 +47,7 @@ const ENVIRONMENT_VARIABLE = /%[A-Za-z_][A-Za-z0-9_()]*%/g;
 
 /** `value` with each environment variable blanked out (same length), so its `%` are not taken for wildcards. */
 export function maskEnvironmentVariables(value: string): string {
+  if (!value.includes('%')) return value;
   return value.replace(ENVIRONMENT_VARIABLE, (m) => '_'.repeat(m.length));
 }
 
