@@ -194,6 +194,12 @@ describe('inputs: files, directories, links and encodings', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'SrcProcName = "x\ny"\r\n' });
   });
 
+  it('an LF file keeps LF when a string value holds a CRLF: line ends are judged outside values', async () => {
+    await writeFile(join(dir, 'lf.s1ql'), 'srcprocname = "x\r\ny"\nand tgtprocname = "b"\n');
+    const r = await runCli(['fmt', 'lf.s1ql'], { cwd: dir });
+    expect(r).toMatchObject({ code: 0, stdout: 'SrcProcName = "x\r\ny" AND TgtProcName = "b"\n' });
+  });
+
   it('an empty path is a usage error, never the working directory (fmt --write would rewrite every hunt)', async () => {
     await writeFile(join(dir, 'keep.s1ql'), 'srcprocname = "a"\n');
     for (const command of ['parse', 'fmt', 'lint', 'check']) {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { print } from '@s1ql/language';
+import { predicates, print, type Query, type Range } from '@s1ql/language';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
 import { encodeText, expandPaths, formatDiagnostic, type Io, readInput, writeLine } from '../io.ts';
@@ -47,7 +47,7 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
         // A file written with CRLF line ends keeps them (a Windows checkout must pass --check). Only the printer's
         // own line breaks change: one inside a query's string value is part of the value. A YAML hunt is written
         // with LF and then converted whole, since YAML reads every line break in a scalar as LF anyway.
-        const newline = input.text.includes('\r\n') ? '\r\n' : '\n';
+        const newline = lineEnding(input.text, source.replaceQuery ? [] : valueRanges(ast));
         const newText = source.replaceQuery
           ? source.replaceQuery(print(ast, { width })).replace(/\r?\n/g, newline)
           : `${print(ast, { width, newline })}${newline}`;
@@ -69,4 +69,30 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
       }
       done(problems > 0 ? ExitCode.problems : ExitCode.ok);
     });
+}
+
+/** The ranges of a query's string values, in text order: line breaks inside them belong to the values. */
+function valueRanges(ast: Query): Range[] {
+  const ranges: Range[] = [];
+  for (const p of predicates(ast.expr)) {
+    const o = p.operand;
+    if (o === null || o.kind === 'Missing') continue;
+    const values = o.kind === 'List' ? o.items : o.kind === 'Range' ? [o.low, o.high] : [o];
+    for (const v of values) if (v.kind === 'String') ranges.push(v.range);
+  }
+  return ranges.sort((a, b) => a.start.offset - b.start.offset);
+}
+
+/** The file's line end: CRLF when most line breaks outside `values` are CRLF, else LF. */
+function lineEnding(text: string, values: readonly Range[]): '\r\n' | '\n' {
+  let crlf = 0;
+  let lf = 0;
+  let v = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    while (v < values.length && (values[v] as Range).end.offset <= i) v++;
+    if (v < values.length && (values[v] as Range).start.offset <= i) continue;
+    if (text[i - 1] === '\r') crlf++;
+    else lf++;
+  }
+  return crlf > lf ? '\r\n' : '\n';
 }
