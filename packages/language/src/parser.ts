@@ -494,10 +494,18 @@ export class S1qlParser extends EmbeddedActionsParser {
             const high = this.OPTION({
               GATE: () => opId === 'between',
               DEF: () => {
-                const andTok = this.CONSUME(T.And);
+                // `Between "1", "5"`: a comma where And goes is read as And, and reported with And as a certain fix.
+                const andTok = this.OR2([{ ALT: () => this.CONSUME(T.And) }, { ALT: () => this.CONSUME(T.Comma) }]);
                 const vTok = this.OPTION2(() => this.CONSUME2(T.ValueToken));
                 const v = vTok && this.ACTION(() => this.b.valueNode(vTok));
                 return this.ACTION(() => {
+                  if (andTok.tokenType === T.Comma) {
+                    const range = this.b.tokenRange(andTok);
+                    this.b.report(Codes.operandShape, 'Between joins its two values with And, not a comma.', range, {
+                      title: 'Replace the comma with And',
+                      edits: [{ range, newText: ' And' }],
+                    });
+                  }
                   if (v) return v;
                   this.b.report(Codes.missingValue, 'Between needs a second value after And.', this.b.after(andTok));
                   return this.b.missing(this.b.tokenRange(andTok));

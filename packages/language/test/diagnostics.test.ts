@@ -449,6 +449,16 @@ describe('syntax diagnostics', () => {
     expect(fixed('A Exists "x"', Codes.operandShape)).toBe('A Exists');
   });
 
+  it('P211 Between with a comma for And: one finding, And as a certain fix, read as the range', () => {
+    const text = 'DstPort Between "1", "1024" AND A = "x"';
+    const { ast, diagnostics } = parse(text);
+    expect(where(diagnostics)).toEqual(['1:20 P211']);
+    expect(JSON.stringify(ast.expr)).toContain('"Range"');
+    const out = fixed(text, Codes.operandShape);
+    expect(out).toBe('DstPort Between "1" And "1024" AND A = "x"');
+    expect(parse(out).diagnostics).toEqual([]);
+  });
+
   it('P211 values listed without their parentheses: no fix that wraps only the first', () => {
     for (const text of ['A In "x", "y") AND B = "c"', 'A In "x", "y"']) {
       const d = first(text, Codes.operandShape);
