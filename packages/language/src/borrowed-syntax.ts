@@ -1,6 +1,6 @@
 /**
  * Syntax borrowed from other query languages: `&&` and `||` for AND and OR, `!` for NOT, `[...]` for a list, `;`
- * between list values, and SQL's `Is [Not] Null`. Each is read as what the hunter meant and reported once with the
+ * between list values, SQL's `Is [Not] Null`, and S1QL 2.0's `Field = *`. Each is read as what the hunter meant and reported once with the
  * S1QL 1.0 spelling as a certain fix (a suggestion for Null, since Is Empty is also true on ""), so the rest of the
  * query parses instead of cascading into "unexpected character" and "missing AND" errors. A `!`, a bracket or a
  * semicolon anywhere else is an unexpected character, as the lexer would have said.
@@ -79,8 +79,10 @@ export function markBorrowedSyntax(
   text: string,
   lines: LineIndex,
   out: Diagnostic[],
-): ILexingError[] {
+): { readonly stray: ILexingError[]; readonly absorbed: readonly number[] } {
   const stray: ILexingError[] = [];
+  // Offsets of characters the lexer could not read that a re-typed token now covers (the `*` of `= *`).
+  const absorbed: number[] = [];
   let listSemicolon = -1;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as IToken;
@@ -155,6 +157,22 @@ export function markBorrowedSyntax(
       // the clauses read as meant.
       pushStray(stray, tok);
       retype(tok, T.Semicolon);
+    } else if (type === T.Equals && T.isWord(tokens[i - 1])) {
+      // S1QL 2.0's `Field = *` (the field has a value) is exactly 1.0's `Field Exists`.
+      const star = presenceStar(text, tok, tokens[i + 1]);
+      if (star < 0) continue;
+      tok.image = text.slice(tok.startOffset, star + 1);
+      tok.endOffset = star;
+      const range = lines.range(tok.startOffset, star + 1);
+      out.push({
+        code: Codes.invalidOperator,
+        severity: 'error',
+        message: "S1QL 1.0 writes `Exists` for S1QL 2.0's `= *` (the field has a value).",
+        range,
+        fix: { title: 'Replace with Exists', edits: [{ range, newText: 'Exists' }] },
+      });
+      retype(tok, T.Exists);
+      absorbed.push(star);
     } else if (
       type === T.Identifier &&
       tok.image.length === 4 &&
@@ -183,7 +201,23 @@ export function markBorrowedSyntax(
     }
     tokens.length = n;
   }
-  return stray;
+  return { stray, absorbed };
+}
+
+/**
+ * The offset of the `*` in `= *` when it is all the value there is: only spaces around it, then AND, OR, `)`, a
+ * comment or the end. -1 otherwise (`= *mimikatz*` is a bare value, reported as such).
+ */
+function presenceStar(text: string, equals: IToken, next: IToken | undefined): number {
+  let at = equals.startOffset + equals.image.length;
+  while (text[at] === ' ' || text[at] === '\t') at++;
+  if (text[at] !== '*') return -1;
+  const star = at;
+  at++;
+  while (at < text.length && /\s/.test(text[at] as string)) at++;
+  const type = next?.tokenType;
+  if (next === undefined) return at === text.length || text.startsWith('--', at) ? star : -1;
+  return next.startOffset === at && (type === T.And || type === T.Or || type === T.RParen) ? star : -1;
 }
 
 function isLogical(tok: IToken | undefined): boolean {

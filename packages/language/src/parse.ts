@@ -55,7 +55,8 @@ function parseUnsafe(text: string): ParseResult {
   const lexed = (lexer as Lexer).tokenize(text);
   T.classifyWords(lexed.tokens);
   const diagnostics: Diagnostic[] = [];
-  const stray = markBorrowedSyntax(lexed.tokens, text, lines, diagnostics);
+  const { stray, absorbed } = markBorrowedSyntax(lexed.tokens, text, lines, diagnostics);
+  if (absorbed.length > 0) lexed.errors = lexed.errors.filter((e) => !absorbed.includes(e.offset));
   if (stray.length > 0) lexed.errors = [...lexed.errors, ...stray].sort((a, b) => a.offset - b.offset);
   markMisspeltOperators(lexed.tokens, lines, diagnostics);
   const unquoted = markUnquotedValues(lexed.tokens, text);

@@ -300,6 +300,24 @@ describe('syntax diagnostics', () => {
     expect(where(parse('A = "1" & B = "2"').diagnostics)).toContain('1:9 L101');
   });
 
+  it("P209 S1QL 2.0's Field = * is Field Exists: one finding, a certain fix, and the rest parses", () => {
+    for (const [text, want] of [
+      ['TgtProcCmdLine = * AND A = "1"', 'TgtProcCmdLine Exists AND A = "1"'],
+      ['(TgtProcCmdLine = *)', '(TgtProcCmdLine Exists)'],
+      ['TgtProcCmdLine =* -- any', 'TgtProcCmdLine Exists -- any'],
+    ] as const) {
+      const { ast, diagnostics } = parse(text);
+      expect(
+        diagnostics.map((d) => d.code).filter((c) => c !== 'L106'),
+        text,
+      ).toEqual(['P209']);
+      expect(JSON.stringify(ast.expr), text).toContain('"exists"');
+      expect(fixed(text, Codes.invalidOperator), text).toBe(want);
+    }
+    // A value that starts with * is a bare value, as before.
+    expect(parse('TgtProcName = *mimikatz*').diagnostics.map((d) => d.code)).toContain('P215');
+  });
+
   it('P209 ! for NOT where a clause starts, fixed to NOT; elsewhere it is an unexpected character', () => {
     const text = 'A = "1" AND !(B = "2" OR C = "3")';
     expect(where(parse(text).diagnostics)).toEqual(['1:13 P209']);
