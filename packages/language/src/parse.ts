@@ -235,6 +235,9 @@ function markUnquotedValues(tokens: IToken[], text: string): IToken[] {
     }
     const inside = last - (i + 1);
     if (!ends || inside === 0) continue;
+    // `cmd.exe"`: the quote that closes a value missing its opening one (left unread by the lexer) is part of it.
+    const closed = text[end] === '"' && T.closesBareValue(text, end);
+    if (closed) end++;
     // A lone number is a number.
     if (inside === 1 && words === 0 && start === first.startOffset && end === start + first.image.length) continue;
     first.image = text.slice(start, end);
@@ -242,7 +245,10 @@ function markUnquotedValues(tokens: IToken[], text: string): IToken[] {
     first.endOffset = end - 1;
     first.tokenType = T.StringLiteral;
     first.tokenTypeIdx = T.StringLiteral.tokenTypeIdx as number;
-    first.payload = { quoting: 'unquoted', value: first.image } satisfies T.StringPayload;
+    first.payload = {
+      quoting: 'unquoted',
+      value: closed ? first.image.slice(0, -1) : first.image,
+    } satisfies T.StringPayload;
     if (inside > 1) tokens.splice(i + 2, inside - 1);
     marked.push(first);
   }
@@ -311,7 +317,9 @@ function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diag
         severity: 'error',
         message: cannot
           ? 'Values are written in double quotes, and a double-quoted S1QL value cannot end in a backslash.'
-          : `Values are written in double quotes: "${payload.value}".`,
+          : tok.image.endsWith('"')
+            ? `This value is missing its opening quote: "${payload.value}".`
+            : `Values are written in double quotes: "${payload.value}".`,
         range,
         ...(cannot ? {} : { fix: { title: 'Quote the value', edits: [{ range, newText: `"${payload.value}"` }] } }),
       });

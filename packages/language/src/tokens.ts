@@ -68,6 +68,22 @@ function runOnEnd(text: string, offset: number, image: string): number {
   return cut > 0 ? offset + 1 + cut : -1;
 }
 
+/** A character a bare value can end with, right before a quote that closes it. */
+const bareEnd = /[\p{L}\p{N}_.*%\\$:]/u;
+/** What follows a value: AND or OR, a `)`, a comment or the end. */
+const afterClosing = /\s+(?:and|or)(?!\w)|\s*\)|\s*(?:--|$)/iy;
+
+/**
+ * `TgtProcName = cmd.exe" AND ...`: a quote glued to the end of a bare word and followed by the end of the value
+ * closes a value whose opening quote is missing. It is not read as the start of a string (which would swallow
+ * ` AND ...` up to the next value's quote): the bare value takes it (see markUnquotedValues in parse.ts).
+ */
+export function closesBareValue(text: string, offset: number): boolean {
+  if (offset === 0 || !bareEnd.test(text[offset - 1] as string)) return false;
+  afterClosing.lastIndex = offset + 1;
+  return afterClosing.test(text);
+}
+
 function matched(text: string, payload: StringPayload): RegExpExecArray {
   const result = [text] as unknown as RegExpExecArray & { payload: StringPayload };
   result.payload = payload;
@@ -80,6 +96,7 @@ function matched(text: string, payload: StringPayload): RegExpExecArray {
  */
 function matchString(text: string, offset: number): RegExpExecArray | null {
   const c = text[offset];
+  if (c === '"' && closesBareValue(text, offset)) return null;
   if (c === '"') {
     asciiString.lastIndex = offset;
     const full = asciiString.exec(text);

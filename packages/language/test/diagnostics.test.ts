@@ -345,6 +345,27 @@ describe('syntax diagnostics', () => {
     expect(where(parse('A In ["x" AND B = "1"').diagnostics)).toContain('1:6 L101');
   });
 
+  it('P215 a value missing its opening quote: one finding where it is, the quote as a certain fix, the rest parses', () => {
+    for (const [text, want] of [
+      [
+        'TgtProcName = cmd.exe" AND EventType = "Process Creation"',
+        'TgtProcName = "cmd.exe" AND EventType = "Process Creation"',
+      ],
+      ['A In ("a.exe", b.exe")', 'A In ("a.exe", "b.exe")'],
+      ['TgtFilePath = C:\\Temp\\x.exe"', 'TgtFilePath = "C:\\Temp\\x.exe"'],
+    ] as const) {
+      const { diagnostics } = parse(text);
+      expect(
+        diagnostics.map((d) => d.code),
+        text,
+      ).toEqual(['P215']);
+      expect(diagnostics[0]?.message, text).toContain('opening quote');
+      const out = fixed(text, Codes.unquotedValue);
+      expect(out, text).toBe(want);
+      expect(parse(out).diagnostics, out).toEqual([]);
+    }
+  });
+
   it('P215 words that are followed by an operator start a clause: they are not taken into a bare value', () => {
     const codes = (text: string) => parse(text).diagnostics.map((d) => d.code);
     expect(codes('A = b c = "d"')).not.toContain('P215');
