@@ -92,6 +92,18 @@ function parseUnsafe(text: string): ParseResult {
     for (const error of p.errors) diagnostics.push(recognitionError(error, lines, endOfQuery));
   }
 
+  for (const tok of lexed.groups.comments ?? []) {
+    if (tok.tokenType !== T.SlashComment) continue;
+    const slashes = lines.range(tok.startOffset, tok.startOffset + 2);
+    diagnostics.push({
+      code: Codes.unexpectedCharacter,
+      severity: 'error',
+      message:
+        '`//` starts a comment in S1QL 2.0 only: S1QL 1.0 hunts mark comments with `--` (stripped before sending).',
+      range: slashes,
+      fix: { title: 'Use --', edits: [{ range: slashes, newText: '--' }] },
+    });
+  }
   const comments: Comment[] = (lexed.groups.comments ?? []).map((tok) => ({
     kind: 'Comment',
     text: tok.image.slice(2),

@@ -18,6 +18,25 @@ export const FieldToken: TokenType = createToken({ name: 'FieldToken', pattern: 
 
 export const WhiteSpace: TokenType = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 export const Comment: TokenType = createToken({ name: 'Comment', pattern: /--[^\r\n]*/, group: 'comments' });
+/** Where `//` may start an S1QL 2.0 comment: at a line's start or after a space, and followed by a space or the end. */
+const slashComment = /\/\/(?:[ \t][^\r\n]*)?(?![^\r\n])/y;
+/**
+ * S1QL 2.0's `// comment`, read as a comment so the rest of the query parses, and reported with `--` as the fix. Only
+ * after a space or at a line's start and before a space: `http://x` and `//server/share` are not comments.
+ */
+export const SlashComment: TokenType = createToken({
+  name: 'SlashComment',
+  pattern: {
+    exec: (text: string, offset: number) => {
+      if (offset > 0 && !/\s/.test(text[offset - 1] as string)) return null;
+      slashComment.lastIndex = offset;
+      return slashComment.exec(text);
+    },
+  } as unknown as RegExp,
+  group: 'comments',
+  line_breaks: false,
+  start_chars_hint: ['/'],
+});
 
 /** How a string literal was quoted; the lexer reports all but `ok`. */
 /** `unquoted`: a bare word in a value's place (`EndpointOS = windows`), read as that value. */
@@ -260,6 +279,7 @@ export const keywordTokens: readonly TokenType[] = [
 export const allTokens: readonly TokenType[] = [
   WhiteSpace,
   Comment,
+  SlashComment,
   StringLiteral,
   NumberLiteral,
   Identifier,

@@ -26,6 +26,18 @@ describe('lexical diagnostics', () => {
     expect(where(parse('A = "1" & B = "2"').diagnostics)).toContain('1:9 L101');
   });
 
+  it('L101 S1QL 2.0 // comments: read as comments so the rest parses, fixed to --', () => {
+    const text = 'EventType = "Process Creation" // new processes\nAND TgtProcName = "a.exe"';
+    const { ast, diagnostics } = parse(text);
+    expect(where(diagnostics)).toEqual(['1:32 L101']);
+    expect(ast.comments.map((c) => c.text)).toEqual([' new processes']);
+    expect(ast.expr?.kind).toBe('And');
+    expect(fixed(text, Codes.unexpectedCharacter)).toBe(text.replace('//', '--'));
+    // Not a comment: a URL's slashes, or a UNC path written bare.
+    expect(parse('Url Contains "http://evil.com/a"').diagnostics).toEqual([]);
+    expect(parse('Url = http://evil.com').diagnostics.map((d) => d.code)).toEqual(['P215']);
+  });
+
   it('L101 names an invisible character by its code point', () => {
     expect(parse('A = "1"\u200b AND B = "2"').diagnostics.map((d) => d.message)).toEqual([
       'Unexpected character "U+200B" (an invisible character).',
