@@ -64,6 +64,16 @@ function inList(tokens: readonly IToken[], i: number, known: number): boolean {
   return false;
 }
 
+/** The `)` after values separated by commas from `from` on, or -1. */
+function closingParen(tokens: readonly IToken[], from: number): number {
+  for (let j = from; j < tokens.length; j++) {
+    const type = (tokens[j] as IToken).tokenType;
+    if (type === T.RParen) return j;
+    if (type !== T.Comma && !isValue(tokens[j])) return -1;
+  }
+  return -1;
+}
+
 /** The operators whose last word takes a list, by token type. */
 function takesList(tok: IToken | undefined): boolean {
   const type = tok?.tokenType;
@@ -83,6 +93,8 @@ export function markBorrowedSyntax(
   const stray: ILexingError[] = [];
   // Offsets of characters the lexer could not read that a re-typed token now covers (the `*` of `= *`).
   const absorbed: number[] = [];
+  // The first value of a list that lost its `(`, and the `(` to put before it.
+  const opened = new Map<IToken, IToken>();
   let listSemicolon = -1;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as IToken;
@@ -157,6 +169,29 @@ export function markBorrowedSyntax(
       // the clauses read as meant.
       pushStray(stray, tok);
       retype(tok, T.Semicolon);
+    } else if (takesList(tok) && isValue(tokens[i + 1]) && tokens[i + 2]?.tokenType === T.Comma) {
+      // `In "a", "b")`: values and commas up to a `)` are a list that lost its `(`.
+      const close = closingParen(tokens, i + 1);
+      if (close < 0) continue;
+      const first = tokens[i + 1] as IToken;
+      const at = lines.range(first.startOffset, first.startOffset);
+      out.push({
+        code: Codes.operandShape,
+        severity: 'error',
+        message: 'This list is missing its opening parenthesis.',
+        range: at,
+        fix: { title: 'Insert (', edits: [{ range: at, newText: '(' }] },
+      });
+      // A zero-width `(` where it belongs, so the list parses as one (inserted in the one pass at the end).
+      opened.set(first, {
+        ...first,
+        image: '',
+        endOffset: first.startOffset - 1,
+        tokenType: T.LParen,
+        tokenTypeIdx: T.LParen.tokenTypeIdx as number,
+        payload: undefined,
+      });
+      i = close;
     } else if (type === T.Equals && T.isWord(tokens[i - 1])) {
       // S1QL 2.0's `Field = *` (the field has a value) is exactly 1.0's `Field Exists`.
       const star = presenceStar(text, tok, tokens[i + 1]);
@@ -192,14 +227,19 @@ export function markBorrowedSyntax(
       retype(tok, T.Empty);
     }
   }
-  if (stray.length > 0) {
-    // One compacting pass: a query of a thousand brackets stays linear.
-    let n = 0;
+  if (stray.length > 0 || opened.size > 0) {
+    // One pass that drops the stray tokens and inserts the missing `(`: a query of a thousand stays linear.
+    const kept: IToken[] = [];
     for (const tok of tokens) {
       const type = tok.tokenType;
-      if (type !== T.Bang && type !== T.LBracket && type !== T.RBracket && type !== T.Semicolon) tokens[n++] = tok;
+      if (type === T.Bang || type === T.LBracket || type === T.RBracket || type === T.Semicolon) continue;
+      const open = opened.get(tok);
+      if (open) kept.push(open);
+      kept.push(tok);
     }
-    tokens.length = n;
+    // Copied back in place (a spread of a million tokens into splice would overflow the stack).
+    tokens.length = kept.length;
+    for (let j = 0; j < kept.length; j++) tokens[j] = kept[j] as IToken;
   }
   return { stray, absorbed };
 }

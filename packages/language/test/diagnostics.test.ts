@@ -511,10 +511,20 @@ describe('syntax diagnostics', () => {
   });
 
   it('P211 values listed without their parentheses: no fix that wraps only the first', () => {
-    for (const text of ['A In "x", "y") AND B = "c"', 'A In "x", "y"']) {
+    for (const text of ['A In "x", "y"', 'A In "x", "y" AND B = "c"']) {
       const d = first(text, Codes.operandShape);
       expect(d.fix, text).toBeUndefined();
     }
+  });
+
+  it('P211 a list missing its (: one finding, the ( as a certain fix, and the list reads as meant', () => {
+    const text = 'TgtProcName In AnyCase "a.exe", "b.exe") AND B = "c"';
+    const { ast, diagnostics } = parse(text);
+    expect(where(diagnostics)).toEqual(['1:24 P211']);
+    expect(JSON.stringify(ast.expr)).toContain('b.exe');
+    const out = fixed(text, Codes.operandShape);
+    expect(out).toBe('TgtProcName In AnyCase ("a.exe", "b.exe") AND B = "c"');
+    expect(parse(out).diagnostics).toEqual([]);
   });
 
   it('P212 a missing comma between list values, with the comma as a certain fix and nothing else reported', () => {
