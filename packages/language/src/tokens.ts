@@ -148,7 +148,12 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
     }
     asciiOpen.lastIndex = offset;
     const open = asciiOpen.exec(text) as RegExpExecArray;
-    return matched(open[0], { quoting: 'unterminated', value: unescapeQuotes(open[0].slice(1)) });
+    // `In ("a", "b.exe)`: the last value's quote was meant before the `)`s that end the query; they stay `)`s.
+    // A scan from the end, not a regex: `"` then a hundred thousand `)` must stay linear.
+    let cut = open[0].length;
+    while (cut > 1 && (open[0][cut - 1] === ')' || /\s/.test(open[0][cut - 1] as string))) cut--;
+    const image = cut > 1 && open[0].includes(')', cut) ? open[0].slice(0, cut) : open[0];
+    return matched(image, { quoting: 'unterminated', value: unescapeQuotes(image.slice(1)) });
   }
   if (c !== undefined && SMART_QUOTES.includes(c)) {
     // Inside typographic quotes a straight quote is content: “say "hi"” is one value.

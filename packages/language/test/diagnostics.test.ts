@@ -54,6 +54,14 @@ describe('lexical diagnostics', () => {
     expect(parse('FileFullName Contains "rclone.conf"').diagnostics).toEqual([]);
   });
 
+  it('L102 a last value missing its quote before the closing ) of the query: closed before the )', () => {
+    const text = 'A In ("a", "b.exe)';
+    expect(where(parse(text).diagnostics)).toEqual(['1:12 L102']);
+    const out = suggested(text, Codes.unterminatedString);
+    expect(out).toBe('A In ("a", "b.exe")');
+    expect(parse(out).diagnostics).toEqual([]);
+  });
+
   it('L102 names the trailing backslash when \\" swallowed the closing quote', () => {
     const d = first('TgtFilePath Contains "C:\\Temp\\"', Codes.unterminatedString);
     expect(d.message).toContain('cannot end with a backslash');
