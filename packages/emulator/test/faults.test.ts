@@ -45,6 +45,24 @@ describe('parseFaults', () => {
     expect(() => parseFaults('state:Done')).toThrow(/state:Done/);
   });
 
+  it('rejects an ENDPOINT or a WHEN the fault would ignore, and a second ENDPOINT', () => {
+    for (const [bad, why] of [
+      ['state:FAILED:events', /takes no ENDPOINT/],
+      ['expire-query:events', /takes no ENDPOINT/],
+      ['expire-cursor:init-query@2', /takes no ENDPOINT/],
+      ['token:invalid:events', /takes no ENDPOINT/],
+      ['retry-after:off:events', /takes no ENDPOINT/],
+      ['token:invalid@2', /takes no @WHEN/],
+      ['token:expires=2030-01-01T00:00:00Z@2', /takes no @WHEN/],
+      ['retry-after:off@1', /takes no @WHEN/],
+      ['500:events:init-query', /one ENDPOINT/],
+    ] as const) {
+      expect(() => parseFaults(bad), bad).toThrow(FaultSpecError);
+      expect(() => parseFaults(bad), bad).toThrow(why);
+      expect(() => parseFaults(bad), bad).toThrow(bad);
+    }
+  });
+
   it('accepts every state the contract lists, named ones in any case', () => {
     for (const state of [
       'RUNNING',

@@ -316,6 +316,41 @@ describe('init-query validation', () => {
   });
 });
 
+describe('init-query dates', () => {
+  it('reads a date without a zone as UTC, whatever the server time zone', async () => {
+    const events = ['2026-11-01T02:00:00.000000Z', '2026-11-01T06:00:00.000000Z'].map((createdAt, i) => ({
+      createdAt,
+      id: String(i),
+      endpointOs: 'linux',
+    }));
+    const e = await start({ eventList: events });
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const id = await initQuery(e, 'EndpointOS = "linux"', {
+        fromDate: '2026-11-01T00:00:00',
+        toDate: '2026-11-01T03:00:00',
+      });
+      await waitDone(e, id);
+      expect((await allEvents(e, id)).events.map((ev) => ev.id)).toEqual(['0']);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
+  it('rejects dates that do not exist (February 30, November 31)', async () => {
+    const e = await start();
+    for (const fromDate of ['2026-02-30T00:00:00.000Z', '2026-11-31T00:00:00Z', '2026-11-01T25:00:00Z']) {
+      const got = await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"', { fromDate }));
+      expect(got.status, fromDate).toBe(400);
+      expect(got.json, fromDate).toMatchObject({
+        errors: [{ code: 4000010, detail: 'fromDate: Not a valid datetime.' }],
+      });
+    }
+  });
+});
+
 describe('rate limits', () => {
   it('allows one init-query per minute per token, with a truthful Retry-After', async () => {
     const e = await start({ rateLimits: 'real' });
@@ -444,7 +479,7 @@ describe('faults', () => {
   });
 
   it('state:FAILED ends the query with responseError; state:TIMED_OUT too', async () => {
-    const e = await start({ faults: 'state:FAILED@1,state:TIMED_OUT@2' });
+    const e = await start({ faults: 'state:FAILED@1,state:TIMED_OUT@2,state:SOMETHING_NEW@3' });
     const failed = await initQuery(e, 'EndpointOS = "linux"');
     await waitDone(e, failed);
     const status = (await call(e, 'GET', `dv/query-status?queryId=${failed}`)).json as {
@@ -520,6 +555,34 @@ describe('faults', () => {
     expect((await status(e, stuck)).responseState).toBe('PROCESS_RUNNING');
   });
 
+  it('cancel-query on a query that already failed, timed out or was cancelled answers its state and keeps it', async () => {
+    const e = await start({ faults: 'state:FAILED@1,state:TIMED_OUT@2' });
+    for (const state of ['FAILED', 'TIMED_OUT']) {
+      const id = await initQuery(e, 'EndpointOS = "linux"');
+      const before = await waitState(e, id, state);
+      const cancelled = await call(e, 'POST', 'dv/cancel-query', { queryId: id });
+      expect(cancelled.json, state).toEqual({ data: { success: state } });
+      expect(await status(e, id), state).toEqual(before);
+    }
+    // A query that never ends is cancelled once; after that it answers QUERY_CANCELLED.
+    const running = await initQuery(e, 'EndpointOS = "linux"');
+    expect((await call(e, 'POST', 'dv/cancel-query', { queryId: running })).json).toEqual({ data: { success: true } });
+    expect((await call(e, 'POST', 'dv/cancel-query', { queryId: running })).json).toEqual({
+      data: { success: 'QUERY_CANCELLED' },
+    });
+  });
+
+  it('cancel-query on a forgotten query is 404 Query Not Found, like its status', async () => {
+    const e = await start({ resultTtlMs: 100 });
+    const id = await initQuery(e, 'EndpointOS = "linux"');
+    await waitDone(e, id);
+    await sleep(250);
+    expect((await call(e, 'GET', `dv/query-status?queryId=${id}`)).status).toBe(404);
+    const cancelled = await call(e, 'POST', 'dv/cancel-query', { queryId: id });
+    expect(cancelled.status).toBe(404);
+    expect(cancelled.json).toEqual({ errors: [{ code: 4040010, detail: 'Query Not Found' }] });
+  });
+
   it('rejects a malformed state fault', async () => {
     await expect(start({ faults: 'state:something-new' })).rejects.toThrow(/upper-case identifier/);
   });
@@ -559,6 +622,23 @@ describe('faults', () => {
     expect((await call(e, 'GET', `dv/events?queryId=${id}&limit=5&cursor=${cursor}`)).status).toBe(400);
     await sleep(250);
     expect((await call(e, 'GET', `dv/events?queryId=${id}&limit=5`)).status).toBe(404);
+  });
+});
+
+describe('cursor expiry', () => {
+  it('an expired cursor sent again is still "Cursor expired", not "Invalid cursor"', async () => {
+    const e = await start({ faults: 'expire-cursor@1' });
+    const id = await initQuery(e, 'ObjectType = "file"');
+    await waitDone(e, id);
+    const first = (await call(e, 'GET', `dv/events?queryId=${id}&limit=5`)).json as {
+      pagination: { nextCursor: string };
+    };
+    const cursor = encodeURIComponent(first.pagination.nextCursor);
+    for (let i = 0; i < 2; i++) {
+      const again = await call(e, 'GET', `dv/events?queryId=${id}&limit=5&cursor=${cursor}`);
+      expect(again.status).toBe(400);
+      expect(again.json).toMatchObject({ errors: [{ code: 4000010, detail: 'cursor: Cursor expired' }] });
+    }
   });
 });
 

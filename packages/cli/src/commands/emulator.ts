@@ -35,7 +35,8 @@ Faults (--faults SPEC): a comma-separated list of KIND[:ARG...][@WHEN].
   token:invalid|forbidden|expired|expires=ISO-DATE
                            every call 401 / DV calls 403 / token already expired / expires at that date (then 401)
   retry-after:on|off       whether 429 responses carry Retry-After (default on)
-ENDPOINT: init-query, query-status, events, cancel-query, api-token-details, system-status (default: all).
+ENDPOINT: init-query, query-status, events, cancel-query, api-token-details, system-status (default: all);
+  state, expire-query, expire-cursor, token and retry-after take none, token and retry-after take no WHEN.
 WHEN: N (the Nth targeted call), N-M, N+ (from the Nth on), 0.1 or 10% (probability per call, seeded by --seed);
 default: every call. A probability may also be written as an argument: 5xx:0.1.
 Example: --faults 'status:429@3,5xx:events@0.1,drop:events@2,slow:500ms,state:FAILED@1,expire-cursor@2'`;

@@ -106,6 +106,7 @@ export function parseFaults(spec: string): Fault[] {
     let when: When = at >= 0 ? parseWhen(item.slice(at + 1), item) : ALWAYS;
     if (head.startsWith('token:expires=')) {
       // The date holds ':' itself, so it is read whole.
+      if (at >= 0) throw new FaultSpecError(`${item}: token takes no @WHEN (it applies to every call)`);
       const text = head.slice('token:expires='.length);
       const ms = Date.parse(text);
       if (Number.isNaN(ms)) throw new FaultSpecError(`${item}: ${text} is not an ISO-8601 date`);
@@ -115,13 +116,26 @@ export function parseFaults(spec: string): Fault[] {
     const [kind = '', ...args] = head.split(':');
     let endpoint: EndpointId | '*' = '*';
     const rest: string[] = [];
+    let endpoints = 0;
     for (const arg of args) {
-      if (isEndpoint(arg)) endpoint = arg;
-      else if (/^(\d+(?:\.\d+)?%|0?\.\d+)$/.test(arg) && at < 0) when = parseWhen(arg, item);
+      if (isEndpoint(arg)) {
+        endpoint = arg;
+        endpoints++;
+      } else if (/^(\d+(?:\.\d+)?%|0?\.\d+)$/.test(arg) && at < 0) when = parseWhen(arg, item);
       else rest.push(arg);
     }
     const need = (n: number, what: string) => {
       if (rest.length !== n) throw new FaultSpecError(`${item}: expected ${what}`);
+    };
+    if (endpoints > 1) throw new FaultSpecError(`${item}: give at most one ENDPOINT`);
+    // Faults that are not about one endpoint's calls, or not about some calls only: an ENDPOINT or a WHEN they would
+    // silently ignore is refused instead.
+    const noEndpoint = (what: string) => {
+      if (endpoints > 0) throw new FaultSpecError(`${item}: ${kind} takes no ENDPOINT (${what})`);
+    };
+    const noWhen = () => {
+      if (when.type !== 'always')
+        throw new FaultSpecError(`${item}: ${kind} takes no @WHEN (it applies to every call)`);
     };
     switch (kind) {
       case 'status': {
@@ -154,6 +168,7 @@ export function parseFaults(spec: string): Fault[] {
         faults.push({ kind: 'slow', ms: parseDuration(rest[0] ?? '', item), endpoint, when });
         break;
       case 'state': {
+        noEndpoint('WHEN counts accepted init-query calls');
         need(1, 'state:STATE[@WHEN]');
         const text = rest[0] ?? '';
         // Named states are matched in any case (state:failed); any other name must be an upper-case identifier.
@@ -168,10 +183,13 @@ export function parseFaults(spec: string): Fault[] {
       }
       case 'expire-query':
       case 'expire-cursor':
+        noEndpoint('it applies to dv/events calls');
         need(0, `${kind}[@WHEN]`);
         faults.push({ kind, when });
         break;
       case 'token': {
+        noEndpoint('token:forbidden answers 403 on the DV endpoints only');
+        noWhen();
         need(1, 'token:invalid|forbidden|expired|expires=ISO-DATE');
         const mode = rest[0] ?? '';
         if (mode === 'invalid' || mode === 'forbidden' || mode === 'expired') faults.push({ kind: 'token', mode });
@@ -179,6 +197,8 @@ export function parseFaults(spec: string): Fault[] {
         break;
       }
       case 'retry-after':
+        noEndpoint('it applies to every 429');
+        noWhen();
         need(1, 'retry-after:on|off');
         if (rest[0] !== 'on' && rest[0] !== 'off') throw new FaultSpecError(`${item}: expected retry-after:on|off`);
         faults.push({ kind: 'retry-after', on: rest[0] === 'on' });

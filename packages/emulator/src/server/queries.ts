@@ -32,6 +32,8 @@ interface Cursor {
   readonly offset: number;
   readonly type: string | null;
   readonly issuedAt: number;
+  /** Set once the cursor has been refused as expired, so it stays expired. */
+  readonly expired?: boolean;
 }
 
 /** Events evaluated per slice: a few ms, so the evaluation loop can stop between slices (see server.ts's pump). */

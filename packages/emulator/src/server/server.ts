@@ -24,7 +24,7 @@ import {
 import type { EndpointId } from './endpoints.ts';
 import { route } from './endpoints.ts';
 import { arraySource, type EventSource, loadEvents, telemetrySource } from './event-source.ts';
-import { type Fault, FaultPlan, parseFaults } from './faults.ts';
+import { type Fault, FaultPlan, parseFaults, stateClass } from './faults.ts';
 import { QueryRun, type QueryTiming } from './queries.ts';
 import { RateLimiter, type RateLimitOption } from './rate-limit.ts';
 
@@ -123,13 +123,20 @@ function toMs(value: string | number | undefined): number | undefined {
   return ms;
 }
 
-/** A date the API accepts: ISO-8601 text, or epoch milliseconds (number or digits). */
+/**
+ * A date the API accepts: ISO-8601 text, or epoch milliseconds (number or digits). The API's dates are UTC: text
+ * without a zone is read as UTC (never in the server's time zone), and a day that does not exist (February 30) is
+ * refused rather than rolled over into the next month.
+ */
 function parseApiDate(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value !== 'string') return undefined;
   if (/^\d{10,16}$/.test(value)) return Number(value);
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return undefined;
-  const ms = Date.parse(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  const ms = Date.parse(m[4] !== undefined && m[7] === undefined ? `${value}Z` : value);
   return Number.isNaN(ms) ? undefined : ms;
 }
 
@@ -432,8 +439,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (hasCursor) {
       const cursor = run.cursors.get(cursorText);
       if (!cursor || cursor.type !== objectType) return validationError('cursor: Invalid cursor');
-      if (injected.expireCursor || now >= cursor.issuedAt + timing.cursorTtlMs) {
-        run.cursors.delete(cursorText);
+      if (cursor.expired || injected.expireCursor || now >= cursor.issuedAt + timing.cursorTtlMs) {
+        // Kept, marked: the same cursor sent again is still an expired one, not an unknown one.
+        if (!cursor.expired) run.cursors.set(cursorText, { ...cursor, expired: true });
         return validationError('cursor: Cursor expired');
       }
       offset = cursor.offset;
@@ -458,10 +466,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const id = (body as { queryId?: unknown } | undefined)?.queryId;
     if (typeof id !== 'string' || id === '') return missingField('queryId');
     const run = runs.get(id);
-    if (!run) return queryNotFound();
     const now = Date.now();
+    if (!run || run.collectable(now)) return queryNotFound();
     const { state, progress } = run.state(now);
-    if (run.cancelledAt === null && !['FINISHED', 'EMPTY_RESULTS', 'QUERY_EXPIRED'].includes(state)) {
+    // Only a query still running (or stuck in a forced running or unknown state) is cancelled; one that has
+    // ended (done, failed, cancelled, timed out, expired) keeps its state.
+    const running = stateClass(state) === 'running' || stateClass(state) === 'unknown';
+    if (run.cancelledAt === null && running) {
       run.cancelledAt = now;
       run.cancelledProgress = progress;
       active.delete(run);
