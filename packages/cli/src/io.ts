@@ -1,5 +1,5 @@
 /** Inputs and outputs shared by the commands: files, directories, standard input, and diagnostic lines. */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Diagnostic } from '@s1ql/language';
@@ -71,6 +71,8 @@ export function readError(error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ELOOP') return 'too many levels of symbolic links';
+  if (code === 'ENOTDIR') return 'not a directory';
+  if (code === 'ENAMETOOLONG') return 'file name too long';
   if (code === 'ENOSPC') return 'no space left on device';
   if (code === 'EPIPE') return 'the reading end of the pipe was closed';
   return error instanceof Error && code === undefined ? error.message : (code ?? 'unreadable');
@@ -93,7 +95,8 @@ class PathWalk {
 
   /** Adds `path` (as the user will see it) unless its real path was already added. */
   async file(path: string): Promise<void> {
-    const real = await realpath(this.#resolve(path));
+    // A pipe (`/dev/stdin`, a shell's `<(...)`) has no real path: it is its own path, and read once anyway.
+    const real = await realpath(this.#resolve(path)).catch(() => this.#resolve(path));
     if (this.#seen.has(real)) return;
     this.#seen.add(real);
     this.out.push(path);
@@ -181,6 +184,16 @@ export async function readInput(path: string, io: Io): Promise<Input> {
     return { path, ...decodeText(bytes) };
   } catch (error) {
     throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${readError(error)}`);
+  }
+}
+
+/** Rewrites a file named on the command line (`fmt --write`, `lint --fix`), its byte order mark kept; a file that
+ * cannot be written is a usage error that names it. */
+export async function writeInput(path: string, text: string, input: Pick<Input, 'bom'>, io: Io): Promise<void> {
+  try {
+    await writeFile(isAbsolute(path) ? path : join(io.cwd, path), encodeText(text, input), 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot write ${path}: ${readError(error)}`);
   }
 }
 

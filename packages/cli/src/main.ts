@@ -67,22 +67,29 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      // Commander quotes an unknown `--flag=value` whole; the value may be a secret (`--token=...`), so drop it.
-      outputError: (s, write) => write(s.replace(/'(--?[\w-]+)=[^']*'/g, "'$1=…'")),
-    })
-    .showHelpAfterError('(run with --help for usage)');
+      outputError: usageLine('s1ql'),
+    });
   for (const register of await commandsFor(argv)) {
     register(program, io, (code) => {
       exitCode = code;
     });
   }
-  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({ outputError: usageLine(`s1ql ${command.name()}`) });
+  }
+  // An unknown command is an error whatever follows it: with `--help` after it, Commander would print the general
+  // help and exit 0, and a script would take `s1ql translate --help` for a working command.
+  const first = argv[0];
+  const unknown =
+    first !== undefined && !first.startsWith('-') && first !== 'help' && !commands.some((c) => c.name === first);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(unknown ? [first] : argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-      if (error.code === 'commander.help') return ExitCode.ok;
+      // Help asked for (`s1ql help run`) is 0; help shown because no command was given (`s1ql`, `s1ql help nope`)
+      // is a usage error.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
       return ExitCode.usage;
     }
     if (error instanceof UsageError) {
@@ -101,4 +108,21 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     return ExitCode.problems;
   }
   return exitCode;
+}
+
+/**
+ * Commander's usage errors (`error: unknown option '--jsn'` and, on a second line, `(Did you mean --json?)`) as one
+ * line on stderr, named like the command's other messages, with where to find what it accepts.
+ */
+function usageLine(name: string): (message: string, write: (s: string) => void) => void {
+  return (message, write) => {
+    const line = message
+      .trim()
+      .replace(/^error: /, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/\.$/, '')
+      // Commander quotes an unknown `--flag=value` whole; the value may be a secret (`--token=...`), so drop it.
+      .replace(/'(--?[\w-]+)=[^']*'/g, "'$1=…'");
+    write(`${name}: ${line}; run ${name} --help for usage\n`);
+  };
 }

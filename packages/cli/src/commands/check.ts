@@ -31,7 +31,8 @@ export function registerCheck(program: Command, io: Io, done: (code: number) => 
     .argument('<dir...>', 'directories or files (*.s1ql, *.yml, *.yaml)')
     .action(async (inputs: string[], options: CheckOptions) => {
       const format = options.format as Format;
-      if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+      if (!FORMATS.includes(format))
+        throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not ${options.format}`);
       const max = maxWarnings(options.maxWarnings);
       if (inputs.includes('-')) throw new UsageError('check reads files and directories, not standard input');
       const configPath = findLintConfig(options.config, io.cwd);

@@ -31,8 +31,13 @@ export function registerDoctor(program: Command, io: Io, done: (code: number) =>
     try {
       connection = await connect(flags, io);
     } catch (error) {
-      if (isRunnerError(error)) fail(error.message);
-      done(reportError(error, io));
+      // Said once, as the FAIL line, as every other failure of the report is.
+      if (isRunnerError(error)) {
+        fail(error.message);
+        done(error.exitCode);
+      } else {
+        done(reportError(error, io));
+      }
       return;
     }
     ok(`host ${connection.origin}`);

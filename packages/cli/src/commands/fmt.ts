@@ -1,8 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { predicates, print, type Query, type Range } from '@s1ql/language';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { encodeText, expandPaths, formatDiagnostic, type Io, readInput, writeLine } from '../io.ts';
+import { expandPaths, formatDiagnostic, type Io, readInput, writeInput, writeLine } from '../io.ts';
 import { querySource } from '../sources.ts';
 import { parseSource } from './parse.ts';
 
@@ -60,7 +59,7 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
           }
         } else if (options.write) {
           if (changed) {
-            await writeFile(path, encodeText(newText, input), 'utf8');
+            await writeInput(path, newText, input, io);
             writeLine(io.stderr, `${source.file}: formatted`);
           }
         } else {

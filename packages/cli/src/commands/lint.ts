@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, matchesGlob, relative } from 'node:path';
 import { LineIndex, parse } from '@s1ql/language';
 import {
@@ -26,13 +26,13 @@ import pc from 'picocolors';
 import { ExitCode, UsageError } from '../exit-codes.ts';
 import {
   CONFIG_NAMES,
-  encodeText,
   expandPaths,
   type Io,
   maxWarnings,
   readError,
   readInput,
   tooManyWarnings,
+  writeInput,
   writeLine,
 } from '../io.ts';
 import { mapFinding, type QuerySource, querySource } from '../sources.ts';
@@ -168,11 +168,7 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
             io.stdout.write(output);
             source = { ...source, text: output };
           } else if (output !== source.text) {
-            await writeFile(
-              full,
-              encodeText(source.replaceQuery ? source.replaceQuery(output) : output, input),
-              'utf8',
-            );
+            await writeInput(path, source.replaceQuery ? source.replaceQuery(output) : output, input, io);
             source = await querySource(await readInput(path, io));
           }
         }
