@@ -75,6 +75,7 @@ describe('s1ql emulator', () => {
     const missing = await runCli(['emulator', '--data', '/no/such/file.ndjson']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/no/such/file.ndjson');
+    expect(missing.stderr).toContain('no such file or directory');
   });
 
   it('documents the fault language in --help', async () => {

@@ -208,6 +208,11 @@ describe('s1ql run against s1ql emulator', () => {
       [['run', q, `--token=${TOKEN}`], env, /unknown option '--token=…'/],
       [['sweep', '--iocs', 'x', `--token=${TOKEN}`], env, /unknown option '--token=…'/],
       [['run', q, `--token-file=${TOKEN}`], env, /cannot read the token file named by --token-file: no such file/],
+      [
+        ['run', q, '--token-file', tmpdir()],
+        env,
+        /cannot read the token file named by --token-file: it is a directory/,
+      ],
       [['run', q], { ...env, S1_API_TOKEN: `${TOKEN}\u200b` }, /invisible or a non-ASCII character/],
       [['run', q, '--timeout', '30d'], env, /--timeout 30d: give at most 24d/],
       [['run', q, '--last', '999999d'], env, /would start before 1970/],

@@ -9,7 +9,7 @@ import { relative } from 'node:path';
 import { startEmulator } from '@s1ql/emulator';
 import { checkLibrary, type Hunt, readHunt } from '@s1ql/library';
 import { Budgets, createConnection, runQuery } from '@s1ql/runner';
-import { expandPaths, type Io, writeLine } from './io.ts';
+import { counted, expandPaths, type Io, writeLine } from './io.ts';
 
 export interface DemoOptions {
   readonly dir: string;
@@ -33,11 +33,13 @@ export async function runDemo(io: Io, options: DemoOptions): Promise<DemoResult>
   const out = (line = ''): void => writeLine(io.stdout, line);
   const paths = (await expandPaths([options.dir], io)).filter((p) => p !== '-');
   const hunts: Hunt[] = [];
-  for (const path of paths) hunts.push(readHunt(await readFile(path, 'utf8'), relative(options.dir, path)));
+  // Named relative to the library folder; a single hunt given instead of a folder keeps its own name.
+  const nameOf = (path: string) => relative(options.dir, path) || relative(io.cwd, path) || path;
+  for (const path of paths) hunts.push(readHunt(await readFile(path, 'utf8'), nameOf(path)));
 
   // 1. The library, as `s1ql check` sees it.
   const checked = checkLibrary(hunts);
-  out(`Example library ${relative(io.cwd, options.dir) || options.dir}: ${hunts.length} hunts`);
+  out(`Example library ${relative(io.cwd, options.dir) || options.dir}: ${counted(hunts.length, 'hunt')}`);
   out(
     `  ${checked.errorCount} errors, ${checked.warningCount} warnings; hunt tests: ${checked.testsRun} events checked, ` +
       `${checked.testsFailed} failed`,

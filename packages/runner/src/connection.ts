@@ -126,6 +126,15 @@ export interface ResolveConnectionOptions {
 
 const HOW_TO_TOKEN = 'set S1_API_TOKEN, or put the token in a file and name it with --token-file or S1_API_TOKEN_FILE';
 
+/** Why a token file cannot be read, in words (the path itself is never repeated: it may be a pasted token). */
+const TOKEN_FILE_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of its path is not a directory',
+};
+
 export async function resolveConnection(options: ResolveConnectionOptions): Promise<Connection> {
   const host = options.host ?? options.env.S1_HOST;
   if (host === undefined || host.trim() === '') {
@@ -146,7 +155,7 @@ export async function resolveConnection(options: ResolveConnectionOptions): Prom
       // Neither the path nor the file's contents: a token given by mistake where its file's name goes would show.
       const reason = (error as { code?: unknown }).code;
       throw configError(
-        `cannot read the token file named by ${source}: ${reason === 'ENOENT' ? 'no such file' : typeof reason === 'string' ? reason : 'unreadable'}`,
+        `cannot read the token file named by ${source}: ${TOKEN_FILE_ERRORS[String(reason)] ?? (typeof reason === 'string' ? reason : 'unreadable')}`,
       );
     }
     token = text.trim();

@@ -5,7 +5,7 @@
 import { FaultSpecError, parseFaults, type RateLimitOption, startEmulator } from '@s1ql/emulator';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { type Io, writeLine } from '../io.ts';
+import { type Io, readError, writeLine } from '../io.ts';
 
 interface EmulatorFlags {
   readonly port: string;
@@ -108,7 +108,7 @@ export function registerEmulator(program: Command, io: Io, done: (code: number) 
           );
         }
         if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
-          throw new UsageError(`cannot read ${flags.data ?? 'the data file'}: ${code}`);
+          throw new UsageError(`cannot read ${flags.data ?? 'the data file'}: ${readError(error)}`);
         if (error instanceof Error && error.name === 'DataFileError') throw new UsageError(error.message);
         throw error;
       }
