@@ -6,6 +6,7 @@
  * semicolon anywhere else is an unexpected character, as the lexer would have said.
  */
 import type { ILexingError, IToken, TokenType } from 'chevrotain';
+import type { Range } from './ast.ts';
 import { Codes, type Diagnostic, type Fix } from './diagnostics.ts';
 import type { LineIndex } from './text.ts';
 import * as T from './tokens.ts';
@@ -14,6 +15,16 @@ import * as T from './tokens.ts';
 function isAfterIs(tokens: readonly IToken[], i: number): boolean {
   const previous = tokens[i - 1]?.tokenType;
   return previous === T.Is || (previous === T.Not && tokens[i - 2]?.tokenType === T.Is);
+}
+
+/** An error diagnostic with its fix or suggestions. */
+function error(
+  code: string,
+  message: string,
+  range: Range,
+  fixes: Pick<Diagnostic, 'fix' | 'suggestions'>,
+): Diagnostic {
+  return { code, severity: 'error', message, range, ...fixes };
 }
 
 function retype(tok: IToken, type: TokenType): void {
@@ -102,25 +113,19 @@ export function markBorrowedSyntax(
     if (type === T.DoubleAmp || type === T.DoublePipe) {
       const word = type === T.DoubleAmp ? 'AND' : 'OR';
       const fix = replacement(text, tok, word, lines);
-      out.push({
-        code: Codes.invalidOperator,
-        severity: 'error',
-        message: `S1QL 1.0 writes ${word}, not ${tok.image}.`,
-        range: lines.range(tok.startOffset, tok.startOffset + tok.image.length),
-        fix,
-      });
+      const range = lines.range(tok.startOffset, tok.startOffset + tok.image.length);
+      out.push(error(Codes.invalidOperator, `S1QL 1.0 writes ${word}, not ${tok.image}.`, range, { fix }));
       retype(tok, type === T.DoubleAmp ? T.And : T.Or);
     } else if (type === T.Bang) {
       const next = tokens[i + 1];
       const negates = next !== undefined && (next.tokenType === T.LParen || next.tokenType === T.Not || T.isWord(next));
       if (T.startsClause(tokens[i - 1]) && negates) {
-        out.push({
-          code: Codes.invalidOperator,
-          severity: 'error',
-          message: 'S1QL 1.0 writes NOT, not !.',
-          range: lines.range(tok.startOffset, tok.startOffset + 1),
-          fix: replacement(text, tok, 'NOT', lines),
-        });
+        const range = lines.range(tok.startOffset, tok.startOffset + 1);
+        out.push(
+          error(Codes.invalidOperator, 'S1QL 1.0 writes NOT, not !.', range, {
+            fix: replacement(text, tok, 'NOT', lines),
+          }),
+        );
         retype(tok, T.Not);
       } else pushStray(stray, tok);
     } else if (type === T.LBracket) {
@@ -134,13 +139,14 @@ export function markBorrowedSyntax(
         range: lines.range(t.startOffset, t.startOffset + 1),
         newText,
       });
-      out.push({
-        code: Codes.badList,
-        severity: 'error',
-        message: 'S1QL 1.0 writes a list in parentheses, not square brackets.',
-        range: lines.range(tok.startOffset, closing.startOffset + 1),
-        fix: { title: 'Use parentheses', edits: [bracket(tok, '('), bracket(closing, ')')] },
-      });
+      out.push(
+        error(
+          Codes.badList,
+          'S1QL 1.0 writes a list in parentheses, not square brackets.',
+          lines.range(tok.startOffset, closing.startOffset + 1),
+          { fix: { title: 'Use parentheses', edits: [bracket(tok, '('), bracket(closing, ')')] } },
+        ),
+      );
       retype(tok, T.LParen);
       retype(closing, T.RParen);
       i = close;
@@ -152,13 +158,11 @@ export function markBorrowedSyntax(
         continue;
       }
       const range = lines.range(tok.startOffset, tok.startOffset + 1);
-      out.push({
-        code: Codes.badList,
-        severity: 'error',
-        message: 'S1QL 1.0 separates list values with commas, not semicolons.',
-        range,
-        fix: { title: 'Replace ; with ,', edits: [{ range, newText: ',' }] },
-      });
+      out.push(
+        error(Codes.badList, 'S1QL 1.0 separates list values with commas, not semicolons.', range, {
+          fix: { title: 'Replace ; with ,', edits: [{ range, newText: ',' }] },
+        }),
+      );
       retype(tok, T.Comma);
       listSemicolon = i;
     } else if (
@@ -175,13 +179,11 @@ export function markBorrowedSyntax(
       if (close < 0) continue;
       const first = tokens[i + 1] as IToken;
       const at = lines.range(first.startOffset, first.startOffset);
-      out.push({
-        code: Codes.operandShape,
-        severity: 'error',
-        message: 'This list is missing its opening parenthesis.',
-        range: at,
-        fix: { title: 'Insert (', edits: [{ range: at, newText: '(' }] },
-      });
+      out.push(
+        error(Codes.operandShape, 'This list is missing its opening parenthesis.', at, {
+          fix: { title: 'Insert (', edits: [{ range: at, newText: '(' }] },
+        }),
+      );
       // A zero-width `(` where it belongs, so the list parses as one (inserted in the one pass at the end).
       opened.set(first, {
         ...first,
@@ -199,13 +201,11 @@ export function markBorrowedSyntax(
       tok.image = text.slice(tok.startOffset, star + 1);
       tok.endOffset = star;
       const range = lines.range(tok.startOffset, star + 1);
-      out.push({
-        code: Codes.invalidOperator,
-        severity: 'error',
-        message: "S1QL 1.0 writes `Exists` for S1QL 2.0's `= *` (the field has a value).",
-        range,
-        fix: { title: 'Replace with Exists', edits: [{ range, newText: 'Exists' }] },
-      });
+      out.push(
+        error(Codes.invalidOperator, "S1QL 1.0 writes `Exists` for S1QL 2.0's `= *` (the field has a value).", range, {
+          fix: { title: 'Replace with Exists', edits: [{ range, newText: 'Exists' }] },
+        }),
+      );
       retype(tok, T.Exists);
       absorbed.push(star);
     } else if (
@@ -216,14 +216,14 @@ export function markBorrowedSyntax(
     ) {
       // SQL's IS [NOT] NULL: 1.0 says Is [Not] Empty, which is also true on "" (a guess the hunter confirms).
       const range = lines.range(tok.startOffset, tok.startOffset + tok.image.length);
-      out.push({
-        code: Codes.invalidOperator,
-        severity: 'error',
-        message:
+      out.push(
+        error(
+          Codes.invalidOperator,
           'S1QL 1.0 has no NULL: Is Empty is true when the field is missing or "", Is Not Empty when it has a value.',
-        range,
-        suggestions: [{ title: 'Replace with Empty', edits: [{ range, newText: 'Empty' }] }],
-      });
+          range,
+          { suggestions: [{ title: 'Replace with Empty', edits: [{ range, newText: 'Empty' }] }] },
+        ),
+      );
       retype(tok, T.Empty);
     }
   }
