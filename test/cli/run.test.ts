@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BAD_DOMAINS, createTelemetry } from '@s1ql/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT } from './run-cli.ts';
+import { BIN, ROOT, runCli } from './run-cli.ts';
 
 const TOKEN = 'cli-SECRET-token-5f2a9c';
 const SEED = 7;
@@ -50,9 +50,11 @@ interface Result {
   readonly stderr: string;
 }
 
-function s1ql(args: string[], env: Record<string, string>, cwd = ROOT): Promise<Result> {
+/** Runs the CLI (or, given `program`, that program with `args` alone: a shell for a pipeline). */
+function s1ql(args: string[], env: Record<string, string>, cwd = ROOT, program?: string): Promise<Result> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+    const argv = program === undefined ? [process.execPath, BIN, ...args] : [program, ...args];
+    const child = spawn(argv[0] as string, argv.slice(1), { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -112,6 +114,73 @@ describe('s1ql run against s1ql emulator', () => {
       'warning: 100 values in a field first seen after the first 1000 events are not in the CSV',
     );
     expect(r.stderr).toContain('(lateKey): use --format ndjson or json');
+  }, 60_000);
+
+  it('csv: a cell a spreadsheet would run as a formula starts with a quote; numbers and the other formats are as sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's1ql-csv-formula-'));
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    const lines = ["=cmd|' /C calc'!A0", '+HYPERLINK("http://x")', '@SUM(1+1)', '-2+3', 'cmd.exe /c dir'];
+    const events = lines.map((line, i) => ({
+      id: String(i + 1),
+      createdAt: at,
+      eventType: 'Process Creation',
+      objectType: 'process',
+      tgtProcCmdLine: line,
+      pid: -i,
+    }));
+    writeFileSync(join(dir, 'events.json'), JSON.stringify(events));
+    const url = await emulator('--rate-limits', 'off', '--data', join(dir, 'events.json'));
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const query = 'EventType = "Process Creation"';
+    const csv = await s1ql(['run', '--last', '1d', '--format', 'csv', query], env);
+    expect(csv.code, csv.stderr).toBe(0);
+    const rows = csv.stdout.trim().split('\n');
+    const head = rows[0]?.split(',') ?? [];
+    const cmd = head.indexOf('tgtProcCmdLine');
+    const pid = head.indexOf('pid');
+    // Read back by a CSV reader, as a spreadsheet would.
+    const { parse } = await import('csv-parse/sync');
+    const table = parse(csv.stdout) as string[][];
+    expect(table.slice(1).map((r) => r[cmd])).toEqual([
+      "'=cmd|' /C calc'!A0",
+      '\'+HYPERLINK("http://x")',
+      "'@SUM(1+1)",
+      "'-2+3",
+      'cmd.exe /c dir',
+    ]);
+    expect(table.slice(1).map((r) => r[pid])).toEqual(['0', '-1', '-2', '-3', '-4']);
+    const ndjson = await s1ql(['run', '--last', '1d', query], env);
+    expect(
+      ndjson.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { tgtProcCmdLine: string }).tgtProcCmdLine),
+    ).toEqual(lines);
+  }, 60_000);
+
+  it('INPUT may be a pipe: /dev/stdin is read as the query, from a shell pipe (FIFO) or a parent process (socket)', async () => {
+    const url = await emulator('--rate-limits', 'off');
+    const lsass = story('lsass-access');
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const ids = (stdout: string): string[] =>
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+    const socket = await runCli(['run', '--last', '8d', '/dev/stdin'], { stdin: lsass.query, env, timeoutMs: 60_000 });
+    expect(socket.code, socket.stderr).toBe(0);
+    expect(ids(socket.stdout)).toEqual(lsass.ids);
+    const fifo = await s1ql(
+      ['-c', `printf '%s' "$Q" | "${process.execPath}" "${BIN}" run --last 8d /dev/stdin`],
+      {
+        ...env,
+        Q: lsass.query,
+      },
+      ROOT,
+      '/bin/sh',
+    );
+    expect(fifo.code, fifo.stderr).toBe(0);
+    expect(ids(fifo.stdout)).toEqual(lsass.ids);
   }, 60_000);
 
   it('formats and --out, several queries on one emulator (limits off)', async () => {

@@ -177,10 +177,21 @@ export async function expandPaths(args: readonly string[], io: Io): Promise<stri
   return walk.out;
 }
 
+/** Names of standard input that cannot be opened when it is a socket (ENXIO), as a parent process's pipe often is. */
+const STDIN_NAMES = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
+async function readPath(path: string, io: Io): Promise<Uint8Array> {
+  try {
+    return await readFile(isAbsolute(path) ? path : join(io.cwd, path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENXIO' && STDIN_NAMES.has(path)) return readStdin(io.stdin);
+    throw error;
+  }
+}
+
 export async function readInput(path: string, io: Io): Promise<Input> {
   try {
-    const bytes =
-      path === '-' ? await readStdin(io.stdin) : await readFile(isAbsolute(path) ? path : join(io.cwd, path));
+    const bytes = path === '-' ? await readStdin(io.stdin) : await readPath(path, io);
     return { path, ...decodeText(bytes) };
   } catch (error) {
     throw new UsageError(`cannot read ${path === '-' ? 'standard input' : path}: ${readError(error)}`);

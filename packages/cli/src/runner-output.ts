@@ -1,7 +1,8 @@
 /**
  * Event writers for `s1ql run`: ndjson and json stream as events arrive; csv fixes its header from the union of
  * the keys of the first 1000 events (one page) and leaves out keys that appear only later, counted and reported
- * (never silently); table is for small results (it buffers) and shows a few well-known columns.
+ * (never silently), and starts a cell that a spreadsheet would run as a formula with `'`; table is for small
+ * results (it buffers) and shows a few well-known columns.
  */
 import { once } from 'node:events';
 import { WriteStream } from 'node:fs';
@@ -101,8 +102,10 @@ class JsonBatch {
   }
 }
 
-function cell(value: unknown): string {
+/** A CSV cell; numbers stay numbers, so that `-5` is not taken for a formula (see `escape_formulas`). */
+function cell(value: unknown): string | number {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return value;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -157,7 +160,9 @@ export function eventWriter(format: Format, out: Writable): EventWriter {
       let stringify: typeof import('csv-stringify/sync').stringify | undefined;
       const row = async (cells: unknown[]): Promise<string> => {
         stringify ??= (await import('csv-stringify/sync')).stringify;
-        return stringify([cells]);
+        // Event text is the endpoint's, so an attacker's: a command line such as `=cmd|' /C calc'!A0` would run when
+        // the CSV is opened in a spreadsheet. Such a cell (=, +, -, @, tab, CR first) gets a leading `'` (OWASP).
+        return stringify([cells], { escape_formulas: true });
       };
       let buffered: Event[] | undefined = [];
       let columns: string[] = [];

@@ -1,5 +1,5 @@
 /** `s1ql run`: run a Deep Visibility query and stream its events (design/CLI.md). */
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { createWriteStream, type Stats, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Diagnostic, Range } from '@s1ql/language';
@@ -25,21 +25,27 @@ interface Flags extends RunFlags {
   readonly out?: string;
 }
 
-/** INPUT is `-`, an existing .s1ql/.yml/.yaml file, or else the query text itself (an empty one included). */
+/**
+ * INPUT is `-`, an existing .s1ql/.yml/.yaml file, a pipe or device (`/dev/stdin`, a shell's `<(...)`), or else the
+ * query text itself (an empty one included).
+ */
 export async function queryArgument(
   arg: string,
   io: Io,
 ): Promise<{ file: string; text: string; toFile?: (range: Range) => Range; problems?: readonly Diagnostic[] }> {
   if (arg.trim() === '') return { file: '<query>', text: arg };
   const path = isAbsolute(arg) ? arg : join(io.cwd, arg);
-  const looksLikeFile = HUNT_EXTENSIONS.some((ext) => arg.toLowerCase().endsWith(ext));
-  if (arg !== '-' && !/\s/.test(arg) && existsSync(path) && statSync(path).isDirectory()) {
+  const stat = arg === '-' ? undefined : statOrNothing(path);
+  const oneWord = !/\s/.test(arg);
+  const isPipe = oneWord && stat !== undefined && (stat.isFIFO() || stat.isCharacterDevice() || stat.isSocket());
+  const looksLikeFile = isPipe || HUNT_EXTENSIONS.some((ext) => arg.toLowerCase().endsWith(ext));
+  if (oneWord && stat?.isDirectory()) {
     throw new UsageError(
       `${arg} is a directory: give one .s1ql, .yml or .yaml file, - for standard input, or the query`,
     );
   }
-  if (arg !== '-' && !(looksLikeFile && existsSync(path) && statSync(path).isFile())) {
-    if (looksLikeFile && !/\s/.test(arg)) throw new UsageError(`cannot read ${arg}: no such file`);
+  if (arg !== '-' && !(looksLikeFile && (isPipe || stat?.isFile()))) {
+    if (looksLikeFile && oneWord) throw new UsageError(`cannot read ${arg}: no such file`);
     return { file: '<query>', text: arg };
   }
   const input = await readInput(arg, io);
@@ -54,6 +60,15 @@ export async function queryArgument(
     throw new UsageError(`${arg}: the hunt's dialect is not S1QL 1.0, the only one s1ql run sends (--api dv)`);
   }
   return { file: arg, text: source.text, toFile: source.toFile };
+}
+
+/** What is at `path`, if anything: query text is rarely a path (ENOENT), and may not even be one (ENAMETOOLONG). */
+function statOrNothing(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 export interface Output {
@@ -102,9 +117,9 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
   const command = program
     .command('run')
     .description('Run a Deep Visibility query and stream its events')
-    .option('--format <format>', 'ndjson, json, csv or table', 'ndjson')
+    .option('--format <format>', "ndjson, json, csv (formula-like cells quoted with ') or table", 'ndjson')
     .option('--out <file>', 'write the events to a file instead of standard output')
-    .argument('<input>', 'a .s1ql/.yml/.yaml file, - for standard input, or the query text');
+    .argument('<input>', 'a .s1ql/.yml/.yaml file, - or a pipe (/dev/stdin) for standard input, or the query text');
   addRunOptions(command).action(async (arg: string, flags: Flags) => {
     if (!FORMATS.includes(flags.format as Format)) {
       throw new UsageError(`--format must be ndjson, json, csv or table, not ${flags.format}`);
