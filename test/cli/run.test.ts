@@ -269,6 +269,24 @@ describe('s1ql run against s1ql emulator', () => {
     expectNoToken(r);
   }, 60_000);
 
+  it('--limit above 20000: refused by an older console with the limit it takes; kept by a current-spec one', async () => {
+    const env = { S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const query = 'EndpointName Exists';
+    const older = await s1ql(['run', '--last', '8d', '--limit', '25000', query], {
+      ...env,
+      S1_HOST: await emulator('--rate-limits', 'off'),
+    });
+    expect(older.code).toBe(4);
+    expect(older.stdout).toBe('');
+    expect(older.stderr).toContain('this console returns at most 20000 events per query; give --limit 20000 or less');
+    // 20,001 events (a later --events wins): every one is returned by a console that takes limits up to 100000.
+    const url = await emulator('--events', '20001', '--rate-limits', 'off', '--faults', 'variant:limit-100000');
+    const current = await s1ql(['run', '--last', '8d', '--limit', '25000', query], { ...env, S1_HOST: url });
+    expect(current.code, current.stderr).toBe(0);
+    expect(current.stdout.trim().split('\n')).toHaveLength(20_001);
+    expect(current.stderr).not.toContain('truncated');
+  }, 60_000);
+
   it('usage errors exit 2 before any call, and never repeat the token', async () => {
     // A closed port: a call would be a network failure (5), so 2 proves nothing was sent.
     const env = { S1_HOST: 'http://127.0.0.1:1', S1_API_TOKEN: TOKEN };

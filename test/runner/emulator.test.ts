@@ -174,6 +174,7 @@ describe('faults from the emulator', () => {
     ['dropped connection on query-status', 'drop:query-status@1'],
     ['connection cut mid-page on dv/events', 'cut:events@2'],
     ['connection cut mid-body on query-status', 'cut:query-status@1'],
+    ['429 in the JSON envelope on init-query and dv/events', 'variant:429-json,429:init-query@1,429:events@2'],
   ])('recovers from %s', async (_name, faults) => {
     const { retries, emu } = await recovers(faults);
     expect(retries).toBeGreaterThanOrEqual(1);
@@ -322,6 +323,7 @@ describe('faults from the emulator', () => {
       ['token:invalid', 'S1QL_AUTH'],
       ['token:expired', 'S1QL_AUTH'],
       ['token:forbidden', 'S1QL_PERMISSION'],
+      ['token:forbidden,variant:403-detail', 'S1QL_PERMISSION'],
     ] as const) {
       const emu = await emulator({ rateLimits: { scale: SCALE }, faults });
       const c = client(emu, SCALE);
@@ -331,6 +333,10 @@ describe('faults from the emulator', () => {
         if (code === 'S1QL_PERMISSION') {
           expect(error.message).toContain('SDL Data.viewEdr');
           expect(error.message.toLowerCase()).not.toContain('authentication');
+          // A body that carries a detail alone is quoted as well as a coded one.
+          expect(error.message).toContain(
+            faults.includes('403-detail') ? 'User does not have required permissions.' : 'Insufficient permissions',
+          );
         }
         expect(callsTo(emu, 'init-query')).toHaveLength(1);
       } finally {

@@ -55,6 +55,10 @@ describe('parseFaults', () => {
       ['token:invalid@2', /takes no @WHEN/],
       ['token:expires=2030-01-01T00:00:00Z@2', /takes no @WHEN/],
       ['retry-after:off@1', /takes no @WHEN/],
+      ['variant:429-json:events', /takes no ENDPOINT/],
+      ['variant:403-detail@1', /takes no @WHEN/],
+      ['variant:429-html', /expected variant:403-detail\|429-json\|limit-100000/],
+      ['variant', /expected variant:/],
       ['500:events:init-query', /one ENDPOINT/],
     ] as const) {
       expect(() => parseFaults(bad), bad).toThrow(FaultSpecError);

@@ -247,6 +247,18 @@ describe('authentication', () => {
     expect((await call(e, 'GET', 'system/status')).status).toBe(200);
   });
 
+  it('variant:403-detail: the 403 carries a detail string alone, as other 403s of real consoles do', async () => {
+    const e = await start({ faults: 'token:forbidden,variant:403-detail' });
+    const got = await call(e, 'GET', 'dv/query-status?queryId=q1');
+    expect(got.status).toBe(403);
+    expect(got.json).toEqual({ errors: [{ detail: 'User does not have required permissions.' }] });
+    await e.close();
+    const injected = await start({ faults: 'status:403:events,variant:403-detail' });
+    expect((await call(injected, 'GET', 'dv/events?queryId=q1')).json).toEqual({
+      errors: [{ detail: 'User does not have required permissions.' }],
+    });
+  });
+
   it('expires tokens: api-token-details reports expiresAt, and after it every call is 401', async () => {
     const soon = new Date(Date.now() + 300).toISOString();
     const e = await start({ faults: `token:expires=${soon}` });
@@ -296,7 +308,7 @@ describe('init-query validation', () => {
     });
     expect((await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"', { limit: 0 }))).status).toBe(400);
     await e.close();
-    const current = await start({ maxLimit: 100_000 });
+    const current = await start({ faults: 'variant:limit-100000' });
     expect(
       (await call(current, 'POST', 'dv/init-query', initBody('EndpointOS = "linux"', { limit: 100_000 }))).status,
     ).toBe(200);
@@ -376,6 +388,24 @@ describe('rate limits', () => {
     expect(second.headers.get('retry-after')).toBe('1');
     await sleep(1000);
     expect((await call(e, 'POST', 'dv/init-query', initBody('EndpointOS = "osx"'))).status).toBe(200);
+  });
+
+  it("variant:429-json: a 429 in the API's JSON envelope, Retry-After as configured", async () => {
+    const e = await start({ rateLimits: 'real', faults: 'variant:429-json' });
+    await call(e, 'GET', 'dv/query-status?queryId=x');
+    const refused = await call(e, 'GET', 'dv/query-status?queryId=x');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(refused.json).toEqual({ errors: [{ code: 4290010, detail: null, title: 'Too Many Requests' }] });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    await e.close();
+    const injected = await start({ faults: 'status:429:system-status@1,variant:429-json,retry-after:off' });
+    const got = await call(injected, 'GET', 'system/status');
+    expect([got.status, got.json, got.headers.get('retry-after')]).toEqual([
+      429,
+      { errors: [{ code: 4290010, detail: null, title: 'Too Many Requests' }] },
+      null,
+    ]);
   });
 
   it('can leave Retry-After out', async () => {

@@ -390,6 +390,16 @@ export class DvClient {
         options,
       );
     }
+    // Consoles differ on the largest init-query limit (20000 on older ones, 100000 in the current spec).
+    const most = endpoint === 'init-query' && status === 400 ? /\blimit\b.*?(\d+)\s*$/i.exec(body?.detail ?? '') : null;
+    if (most !== null) {
+      return new RunnerError(
+        'S1QL_QUERY_FAILED',
+        `${label}: the console refused the limit (400${detail}): this console returns at most ${most[1]} events ` +
+          `per query; give --limit ${most[1]} or less, and a shorter window (--last, --from/--to) for the rest.`,
+        options,
+      );
+    }
     return new RunnerError(
       'S1QL_QUERY_FAILED',
       `${label}: the console refused the request (HTTP ${status}${detail})`,

@@ -35,8 +35,12 @@ Faults (--faults SPEC): a comma-separated list of KIND[:ARG...][@WHEN].
   token:invalid|forbidden|expired|expires=ISO-DATE
                            every call 401 / DV calls 403 / token already expired / expires at that date (then 401)
   retry-after:on|off       whether 429 responses carry Retry-After (default on)
+  variant:403-detail|429-json|limit-100000
+                           answer as other consoles do: 403 bodies with a detail string alone / 429s in the JSON
+                           error envelope instead of nginx's page / init-query limit up to 100000 instead of 20000
 ENDPOINT: init-query, query-status, events, cancel-query, api-token-details, system-status (default: all);
-  state, expire-query, expire-cursor, token and retry-after take none, token and retry-after take no WHEN.
+  state, expire-query, expire-cursor, token, retry-after and variant take none; token, retry-after and variant take
+  no WHEN.
 WHEN: N (the Nth targeted call), N-M, N+ (from the Nth on), 0.1 or 10% (probability per call, seeded by --seed);
 default: every call. A probability may also be written as an argument: 5xx:0.1.
 Example: --faults 'status:429@3,5xx:events@0.1,drop:events@2,slow:500ms,state:FAILED@1,expire-cursor@2'`;

@@ -17,8 +17,11 @@ function errors(status: number, error: Record<string, unknown>): Reply {
 export const authenticationFailed = (): Reply =>
   errors(401, { code: 4010010, detail: null, title: 'Authentication Failed' });
 
-export const insufficientPermissions = (): Reply =>
-  errors(403, { code: 4030010, detail: null, title: 'Insufficient permissions' });
+/** The coded body, or (`detailOnly`) the body other 403s of the same console carry: a detail string alone. */
+export const insufficientPermissions = (detailOnly = false): Reply =>
+  detailOnly
+    ? { status: 403, body: { errors: [{ detail: 'User does not have required permissions.' }] } }
+    : errors(403, { code: 4030010, detail: null, title: 'Insufficient permissions' });
 
 export const queryNotFound = (): Reply => errors(404, { code: 4040010, detail: 'Query Not Found' });
 
@@ -43,13 +46,18 @@ function nginxPage(status: number, text: string): string {
 
 export const NGINX_429 = nginxPage(429, 'Too Many Requests');
 
-export function tooManyRequests(retryAfterSeconds: number | null): Reply {
-  return {
-    status: 429,
-    body: NGINX_429,
-    html: true,
-    headers: retryAfterSeconds === null ? {} : { 'retry-after': String(retryAfterSeconds) },
-  };
+/** nginx's HTML page, or (`json`) the API's own error envelope. */
+export function tooManyRequests(retryAfterSeconds: number | null, json = false): Reply {
+  const headers: Record<string, string> =
+    retryAfterSeconds === null ? {} : { 'retry-after': String(retryAfterSeconds) };
+  if (json) return { ...errors(429, { code: 4290010, detail: null, title: 'Too Many Requests' }), headers };
+  return { status: 429, body: NGINX_429, html: true, headers };
+}
+
+/** How this console words the answers on which consoles differ (the `variant:` faults). */
+export interface BodyVariants {
+  readonly json429: boolean;
+  readonly detailOnly403: boolean;
 }
 
 /** Server errors as the console's edge returns them: JSON from the application, HTML pages from nginx. */
@@ -68,10 +76,10 @@ export function serverError(status: number): Reply {
   }
 }
 
-export function injectedStatus(status: number, retryAfterSeconds: number | null): Reply {
-  if (status === 429) return tooManyRequests(retryAfterSeconds);
+export function injectedStatus(status: number, retryAfterSeconds: number | null, variants: BodyVariants): Reply {
+  if (status === 429) return tooManyRequests(retryAfterSeconds, variants.json429);
   if (status === 401) return authenticationFailed();
-  if (status === 403) return insufficientPermissions();
+  if (status === 403) return insufficientPermissions(variants.detailOnly403);
   if (status === 404) return queryNotFound();
   if (status >= 500) return serverError(status);
   return errors(status, { code: status * 10000 + 10, detail: null, title: 'Error' });

@@ -55,7 +55,17 @@ export type Fault =
   | { readonly kind: 'expire-cursor'; readonly when: When }
   | { readonly kind: 'token'; readonly mode: 'invalid' | 'forbidden' | 'expired' }
   | { readonly kind: 'token'; readonly mode: 'expires'; readonly at: number }
-  | { readonly kind: 'retry-after'; readonly on: boolean };
+  | { readonly kind: 'retry-after'; readonly on: boolean }
+  /** A documented way some consoles answer differently (design/DV-API.md); applies to every call. */
+  | { readonly kind: 'variant'; readonly variant: Variant };
+
+/**
+ * The answers on which consoles differ: `403-detail` (a 403 body carrying only a detail string), `429-json` (a 429
+ * in the API's JSON error envelope instead of nginx's HTML page), `limit-100000` (init-query takes a `limit` up to
+ * 100000, as the current spec says, instead of 20000).
+ */
+export const VARIANTS = ['403-detail', '429-json', 'limit-100000'] as const;
+export type Variant = (typeof VARIANTS)[number];
 
 export class FaultSpecError extends Error {
   constructor(message: string) {
@@ -203,9 +213,18 @@ export function parseFaults(spec: string): Fault[] {
         if (rest[0] !== 'on' && rest[0] !== 'off') throw new FaultSpecError(`${item}: expected retry-after:on|off`);
         faults.push({ kind: 'retry-after', on: rest[0] === 'on' });
         break;
+      case 'variant': {
+        noEndpoint('it applies to every call');
+        noWhen();
+        const variant = VARIANTS.find((v) => v === rest[0]);
+        if (rest.length !== 1 || variant === undefined)
+          throw new FaultSpecError(`${item}: expected variant:${VARIANTS.join('|')}`);
+        faults.push({ kind: 'variant', variant });
+        break;
+      }
       default:
         throw new FaultSpecError(
-          `${item}: unknown fault "${kind}" (status, 429, 5xx, drop, cut, slow, state, expire-query, expire-cursor, token, retry-after)`,
+          `${item}: unknown fault "${kind}" (status, 429, 5xx, drop, cut, slow, state, expire-query, expire-cursor, token, retry-after, variant)`,
         );
     }
   }

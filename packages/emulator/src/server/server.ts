@@ -10,6 +10,7 @@ import { lookupObjectType, objectTypes, parse } from '@s1ql/language';
 import { createTelemetry, type Telemetry } from '../telemetry/generator.ts';
 import {
   authenticationFailed,
+  type BodyVariants,
   badQuery,
   injectedStatus,
   insufficientPermissions,
@@ -24,7 +25,7 @@ import {
 import type { EndpointId } from './endpoints.ts';
 import { route } from './endpoints.ts';
 import { arraySource, type EventSource, loadEvents, telemetrySource } from './event-source.ts';
-import { type Fault, FaultPlan, parseFaults, stateClass } from './faults.ts';
+import { type Fault, FaultPlan, parseFaults, stateClass, type Variant } from './faults.ts';
 import { QueryRun, type QueryTiming } from './queries.ts';
 import { RateLimiter, type RateLimitOption } from './rate-limit.ts';
 
@@ -229,6 +230,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let tokenMode: 'ok' | 'invalid' | 'forbidden' = 'ok';
   const tokenCreatedAt = toMs(options.tokenCreatedAt) ?? startedAt - 30 * DAY;
   let tokenExpiresAt = toMs(options.tokenExpiresAt) ?? tokenCreatedAt + 180 * DAY;
+  const has = (variant: Variant) => faults.some((f) => f.kind === 'variant' && f.variant === variant);
+  const bodies: BodyVariants = { json429: has('429-json'), detailOnly403: has('403-detail') };
   for (const f of faults) {
     if (f.kind === 'retry-after') retryAfter = f.on;
     else if (f.kind === 'token') {
@@ -238,7 +241,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
   const expectedTokenHash = options.token === undefined ? null : createHash('sha256').update(options.token).digest();
-  const maxLimit = options.maxLimit ?? 20_000;
+  const maxLimit = options.maxLimit ?? (has('limit-100000') ? 100_000 : 20_000);
   const timing: QueryTiming = {
     durationMs: options.queryDurationMs ?? 2000,
     resultTtlMs: options.resultTtlMs ?? 30 * 60_000,
@@ -289,7 +292,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!timingSafeEqual(given, expectedTokenHash)) return { reply: authenticationFailed(), key };
     }
     if (tokenMode === 'invalid' || Date.now() >= tokenExpiresAt) return { reply: authenticationFailed(), key };
-    if (tokenMode === 'forbidden' && DV_ENDPOINTS.has(endpoint)) return { reply: insufficientPermissions(), key };
+    if (tokenMode === 'forbidden' && DV_ENDPOINTS.has(endpoint))
+      return { reply: insufficientPermissions(bodies.detailOnly403), key };
     return { reply: null, key };
   }
 
@@ -571,8 +575,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const answer = async (): Promise<Reply> => {
       if (auth.reply) return auth.reply;
       const taken = limiter.take(auth.key ?? '', r.endpoint, Date.now());
-      if (!taken.ok) return tooManyRequests(retryAfter ? Math.max(1, Math.ceil(taken.retryAfterMs / 1000)) : null);
-      if (injected.status !== null) return injectedStatus(injected.status, retryAfter ? 1 : null);
+      if (!taken.ok)
+        return tooManyRequests(retryAfter ? Math.max(1, Math.ceil(taken.retryAfterMs / 1000)) : null, bodies.json429);
+      if (injected.status !== null) return injectedStatus(injected.status, retryAfter ? 1 : null, bodies);
       const key = auth.key ?? '';
       switch (r.endpoint) {
         case 'init-query': {
