@@ -7,6 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@s1ql/language';
+// The language's own token set (a subpath export for tools and benchmarks), for the Chevrotain floors below.
+import * as T from '@s1ql/language/tokens';
+import { EmbeddedActionsParser, type IToken, Lexer, type TokenType } from 'chevrotain';
 
 const corpus = readFileSync(new URL('../../../shared/data/s1ql-corpus.jsonl', import.meta.url), 'utf8')
   .trim()
@@ -73,6 +76,34 @@ const mb = bytes / (1024 * 1024);
 const parseMBs = mb / parseSeconds;
 const jsonMBs = jsonBytes / (1024 * 1024) / jsonSeconds;
 
+// 2a. Chevrotain's floors on the same queries: its lexer alone (the language's token set, as parse builds it), and
+// its recognizer consuming every token in one MANY loop, the least any Chevrotain grammar can do per token. Neither
+// builds a tree or checks anything: they show how much of the 10x budget the prescribed library takes by itself.
+const lexer = new Lexer(T.allTokens as TokenType[], { positionTracking: 'onlyOffset', skipValidations: true });
+class ConsumeAll extends EmbeddedActionsParser {
+  constructor() {
+    super(T.allTokens as TokenType[], { maxLookahead: 1 });
+    this.performSelfAnalysis();
+  }
+  all = this.RULE('all', () => {
+    this.MANY(() => this.CONSUME(T.AnyToken));
+  });
+}
+const consumer = new ConsumeAll();
+const lexed: IToken[][] = queries.map((q) => lexer.tokenize(q).tokens);
+const tokenCount = lexed.reduce((n, t) => n + t.length, 0);
+const lexSeconds = best(() => {
+  for (const q of queries) lexer.tokenize(q);
+});
+const consumeSeconds = best(() => {
+  for (const tokens of lexed) {
+    consumer.input = tokens;
+    consumer.all();
+  }
+});
+const lexMBs = mb / lexSeconds;
+const consumeMBs = mb / consumeSeconds;
+
 // 2b. Broken input at scale: every token an error (thousands of diagnostics) must stay linear, never a hang. Time per
 // KB at two sizes: a ratio near 1 is linear, near 2 quadratic.
 function errorsPerKb(chars: number): number {
@@ -112,6 +143,16 @@ const rows = [
   ],
   ['floor: JSON.parse of the same bytes', `${round(jsonMBs, 1)} MB/s`, ''],
   ['ratio JSON.parse / parse (lower is better)', `${round(jsonMBs / parseMBs, 1)}x`, 'goal <= 10x'],
+  [
+    `Chevrotain floor: its lexer alone, same queries (${tokenCount.toLocaleString('en-US')} tokens)`,
+    `${round(lexMBs, 1)} MB/s = ${round(jsonMBs / lexMBs, 1)}x JSON.parse`,
+    'share of the 10x budget',
+  ],
+  [
+    'Chevrotain floor: its recognizer consuming every token (no tree)',
+    `${round(consumeMBs, 1)} MB/s = ${round(jsonMBs / consumeMBs, 1)}x JSON.parse`,
+    'share of the 10x budget',
+  ],
   [
     'all-error input (`)` x 80,000: 80,000 diagnostics)',
     `${round(errorsLarge * 1e6, 1)} µs/KB; ${round(errorsLarge / errorsSmall, 2)}x the per-KB time at 20,000`,
