@@ -1,14 +1,13 @@
 /**
  * Language core benchmarks (issue: language core): parse latency for a ~500-character hunt, throughput over the
- * S1QL 1.0 corpus repeated to 2 MB with JSON.parse of the same number of bytes as the floor, and start-up cost.
+ * S1QL 1.0 corpus repeated to 2 MB with JSON.parse of the same number of bytes as the floor (and Chevrotain's own
+ * floors: its lexer alone, its recognizer consuming every token), and start-up cost.
  * Run: `pnpm bench language` (or `node test/bench/language.bench.ts`).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from '@s1ql/language';
-// The language's own token set (a subpath export for tools and benchmarks), for the Chevrotain floors below.
-import * as T from '@s1ql/language/tokens';
+import { AnyToken, parse, tokenTypes } from '@s1ql/language';
 import { EmbeddedActionsParser, type IToken, Lexer, type TokenType } from 'chevrotain';
 
 const corpus = readFileSync(new URL('../../../shared/data/s1ql-corpus.jsonl', import.meta.url), 'utf8')
@@ -79,14 +78,14 @@ const jsonMBs = jsonBytes / (1024 * 1024) / jsonSeconds;
 // 2a. Chevrotain's floors on the same queries: its lexer alone (the language's token set, as parse builds it), and
 // its recognizer consuming every token in one MANY loop, the least any Chevrotain grammar can do per token. Neither
 // builds a tree or checks anything: they show how much of the 10x budget the prescribed library takes by itself.
-const lexer = new Lexer(T.allTokens as TokenType[], { positionTracking: 'onlyOffset', skipValidations: true });
+const lexer = new Lexer(tokenTypes as TokenType[], { positionTracking: 'onlyOffset', skipValidations: true });
 class ConsumeAll extends EmbeddedActionsParser {
   constructor() {
-    super(T.allTokens as TokenType[], { maxLookahead: 1 });
+    super(tokenTypes as TokenType[], { maxLookahead: 1 });
     this.performSelfAnalysis();
   }
   all = this.RULE('all', () => {
-    this.MANY(() => this.CONSUME(T.AnyToken));
+    this.MANY(() => this.CONSUME(AnyToken));
   });
 }
 const consumer = new ConsumeAll();

@@ -56,3 +56,5 @@ export { initParser, parse } from './parse.ts';
 export type { PrintOptions } from './printer.ts';
 export { print, printCompact, quote, UnprintableValueError } from './printer.ts';
 export { LineIndex, maskEnvironmentVariables, wildcardEdges } from './text.ts';
+/** The Chevrotain token types of the lexer `parse` uses, in lexer order, and the category every token is in. */
+export { AnyToken, allTokens as tokenTypes } from './tokens.ts';
