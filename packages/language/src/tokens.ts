@@ -117,6 +117,20 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
   const c = text[offset];
   if (c === '"' && closesBareValue(text, offset)) return null;
   if (c === '"') {
+    // Most values: no backslash before the closing quote, and a space, `)`, `,`, `-` or the end after it.
+    const close = text.indexOf('"', offset + 1);
+    if (close > 0) {
+      let plain = true;
+      for (let i = offset + 1; i < close && plain; i++) plain = text.charCodeAt(i) !== 0x5c;
+      const next = text.charCodeAt(close + 1);
+      if (
+        plain &&
+        (Number.isNaN(next) || next === 0x20 || next === 0x29 || next === 0x2c || next === 0x2d || next === 0x0a)
+      ) {
+        const image = text.slice(offset, close + 1);
+        return matched(image, { quoting: 'ok', value: image.slice(1, -1) });
+      }
+    }
     asciiString.lastIndex = offset;
     const full = asciiString.exec(text);
     if (full) {
