@@ -127,6 +127,8 @@ describe('s1ql run against s1ql emulator', () => {
       objectType: 'process',
       tgtProcCmdLine: line,
       pid: -i,
+      // Exit codes and ids come as strings: a negative one is a number to a spreadsheet, not a formula.
+      exitCode: i === 0 ? '-1073741510' : '-0x1',
     }));
     writeFileSync(join(dir, 'events.json'), JSON.stringify(events));
     const url = await emulator('--rate-limits', 'off', '--data', join(dir, 'events.json'));
@@ -149,6 +151,8 @@ describe('s1ql run against s1ql emulator', () => {
       'cmd.exe /c dir',
     ]);
     expect(table.slice(1).map((r) => r[pid])).toEqual(['0', '-1', '-2', '-3', '-4']);
+    const exit = head.indexOf('exitCode');
+    expect(table.slice(1).map((r) => r[exit])).toEqual(['-1073741510', "'-0x1", "'-0x1", "'-0x1", "'-0x1"]);
     const ndjson = await s1ql(['run', '--last', '1d', query], env);
     expect(
       ndjson.stdout

@@ -102,10 +102,14 @@ class JsonBatch {
   }
 }
 
-/** A CSV cell; numbers stay numbers, so that `-5` is not taken for a formula (see `escape_formulas`). */
+/**
+ * A CSV cell. Numbers stay numbers, and so do numbers sent as text (the API sends ids and exit codes as strings) when
+ * they print back the same: `escape_formulas` leaves a negative number alone, but would quote `"-1073741510"`.
+ */
 function cell(value: unknown): string | number {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.startsWith('-') && String(Number(value)) === value) return Number(value);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
