@@ -325,6 +325,18 @@ describe('s1ql lint', () => {
     expect(s1ql(['parse', 'h.yml'], { cwd: dir })).toMatchObject({ code: 0, stderr: '' });
   });
 
+  it("gives the whole file as a YAML hunt's source, even when its query is not read (code frames, ESLint's source)", () => {
+    // Found by test/cli/fuzz.test.ts: a hunt whose YAML is not a mapping had "" as its source, one in another
+    // dialect its query alone, so code frames showed the wrong line or none.
+    const files = { 'list.yml': '- a\n- b\n', 'pq.yml': 'title: pq\nquery: |\n  a\n  b\ndialect: pq\n' };
+    const dir = tempDir(files);
+    const r = s1ql(['lint', '--format', 'json', 'list.yml', 'pq.yml'], { cwd: dir });
+    const sources = (JSON.parse(r.stdout) as { filePath: string; source: string }[]).map((f) => [f.filePath, f.source]);
+    expect(sources).toEqual(Object.entries(files));
+    const stylish = s1ql(['lint', 'pq.yml'], { cwd: dir });
+    expect(stylish.stdout).toContain('5 | dialect: pq');
+  });
+
   it('exits 2 with the place of the mistake for an invalid config', () => {
     const dir = tempDir({
       'bad.json': JSON.stringify({ exclusions: [{ file: 'a.s1ql', rule: 'broad-query' }] }),

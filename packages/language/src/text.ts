@@ -1,9 +1,15 @@
 import type { Position, Range } from './ast.ts';
 
-/** Maps UTF-16 offsets to 1-based line and column; `\n`, `\r\n` and `\r` end a line. */
+/**
+ * Maps UTF-16 offsets to 1-based line and column; `\n`, `\r\n` and `\r` end a line. An offset between the `\r` and
+ * the `\n` of a `\r\n` (where the yaml package places some errors) has no place in an editor: it is shown at the end
+ * of its line, where the `\r` is.
+ */
 export class LineIndex {
   readonly #starts: number[] = [0];
   readonly #length: number;
+  /** The text, kept only when it has a `\r`: to find offsets inside a `\r\n`. */
+  readonly #text: string | undefined;
 
   constructor(text: string) {
     this.#length = text.length;
@@ -12,6 +18,7 @@ export class LineIndex {
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.#starts.push(i + 1);
       return;
     }
+    this.#text = text;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10) this.#starts.push(i + 1);
@@ -26,6 +33,11 @@ export class LineIndex {
     const at = Math.max(0, Math.min(offset, this.#length));
     const starts = this.#starts;
     if (starts.length === 1) return { offset: at, line: 1, column: at + 1 };
+    const text = this.#text;
+    if (text !== undefined && text.charCodeAt(at) === 10 && text.charCodeAt(at - 1) === 13) {
+      // Inside a \r\n: the line and column of the \r (the offset stays what the caller counts with).
+      return { ...this.position(at - 1), offset: at };
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {

@@ -2,6 +2,7 @@ import { Lexer, type TokenType } from 'chevrotain';
 import { describe, expect, it } from 'vitest';
 import {
   type Expr,
+  LineIndex,
   type OperatorId,
   operatorInfo,
   operators,
@@ -189,6 +190,19 @@ describe('ranges', () => {
   it('counts \\r\\n as one line break', () => {
     const [, second] = predicates(ok('A = 1\r\nAND B = 2').expr);
     expect(second?.range.start).toMatchObject({ line: 2, column: 5 });
+  });
+  it('places an offset between \\r and \\n at the end of its line, where an editor can show it', () => {
+    // Found by test/cli/fuzz.test.ts: the yaml package placed an error at the \n of a CRLF, shown as 2:194 on a line
+    // of 192 characters.
+    const lines = new LineIndex('ab\r\ncd\r\n');
+    expect(lines.position(2)).toEqual({ offset: 2, line: 1, column: 3 });
+    expect(lines.position(3)).toEqual({ offset: 3, line: 1, column: 3 });
+    expect(lines.position(4)).toEqual({ offset: 4, line: 2, column: 1 });
+    expect(lines.position(7)).toEqual({ offset: 7, line: 2, column: 3 });
+    expect(lines.range(1, 3).end).toEqual({ offset: 3, line: 1, column: 3 });
+    // A lone \r or \n is a line break of its own.
+    expect(new LineIndex('ab\rcd').position(3)).toEqual({ offset: 3, line: 2, column: 1 });
+    expect(new LineIndex('ab\n\ncd').position(3)).toEqual({ offset: 3, line: 2, column: 1 });
   });
 });
 

@@ -233,6 +233,10 @@ describe('metadata rules (design/CLI.md)', () => {
     expect(
       codes('title: t\nauthor: me\nquery: "EventType = \\"x\\"\ncreated_date: 2021-01-01\ntags:\n  - a\n'),
     ).toEqual(['H501 error 3:8']);
+    // With CRLF line ends, the place ends with its line, not inside the line break (fuzz.test.ts found 2:15 on a line
+    // of 13 characters).
+    const crlf = readHunt("title: t\r\nquery: 'A = 1\r\n", 'h.yml').diagnostics.map((d) => d.range);
+    expect(crlf.map((r) => `${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}`)).toEqual(['2:8-2:14']);
   });
   it('our keys: lint exclusions need a reason; tests are {match, no_match} lists of events', () => {
     const hunt = readHunt(

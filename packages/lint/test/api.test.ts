@@ -164,6 +164,31 @@ describe('reporters', () => {
     expect(file?.warningCount).toBe(0);
   });
 
+  it('stylish: a long line is framed around each finding, so the report grows with the findings, not their square', () => {
+    // Found by test/cli/fuzz.test.ts: 18,000 quotes pasted into a one-line query gave ~27,000 findings, each framed
+    // with the whole line, and `s1ql lint` ran out of memory.
+    const values = Array.from({ length: 300 }, (_, i) => `"v${i}"`);
+    const long = `TgtProcName In (${values.join(', ')}) AND X = 1 AND 𝔘 = "a"`;
+    const [bare] = run(long).filter((m) => m.ruleId === 'bare-number');
+    if (!bare) throw new Error('no bare-number finding');
+    const frame = toStylish([{ filePath: 'l.s1ql', messages: [bare], source: long }]).split('\n');
+    const at = frame.findIndex((l) => l.startsWith('    1 | '));
+    const [shown, caret] = [frame[at] as string, frame[at + 1] as string];
+    expect(shown.length).toBeLessThan(140);
+    expect(shown).toMatch(/^ {4}1 \| …[^…]*"v299"\) AND X = 1 AND 𝔘 = "a"$/);
+    // The caret is still under the 1.
+    expect(caret.indexOf('^')).toBe(shown.indexOf('X = 1') + 4);
+    // Many findings on a long line: the report stays in proportion.
+    const many = run(long.replaceAll('"v', 'v'));
+    expect(many.length).toBeGreaterThan(300);
+    const report = toStylish([{ filePath: 'l.s1ql', messages: many, source: long }]);
+    expect(report.length).toBeLessThan(many.length * 400);
+    // A cut never splits a character of two code units.
+    const emoji = `A = "${'😀'.repeat(200)}" AND X = 1`;
+    const framed = toStylish([{ filePath: 'e.s1ql', messages: run(emoji), source: emoji }]);
+    expect(framed).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  });
+
   it('json: the ESLint shape with fix as {range, text}', () => {
     const [file] = toEslintJson(results) as {
       messages: { ruleId: string; severity: number; line: number; column: number; fix?: unknown }[];

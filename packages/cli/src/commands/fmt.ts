@@ -1,7 +1,7 @@
 import { predicates, print, type Query, type Range } from '@s1ql/language';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../exit-codes.ts';
-import { expandPaths, formatDiagnostic, type Io, readInput, writeInput, writeLine } from '../io.ts';
+import { encodeText, expandPaths, formatDiagnostic, type Io, readInput, writeInput, writeLine } from '../io.ts';
 import { querySource } from '../sources.ts';
 import { parseSource } from './parse.ts';
 
@@ -34,7 +34,7 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
         if (source.unparsed && errors.length === 0) {
           // Another dialect: said once, and the file is left as it is.
           for (const d of diagnostics) writeLine(io.stderr, formatDiagnostic(source.file, d));
-          if (!options.check && !options.write) io.stdout.write(input.text);
+          if (!options.check && !options.write) io.stdout.write(encodeText(input.text, input));
           continue;
         }
         if (errors.length > 0) {
@@ -63,7 +63,9 @@ export function registerFmt(program: Command, io: Io, done: (code: number) => vo
             writeLine(io.stderr, `${source.file}: formatted`);
           }
         } else {
-          io.stdout.write(newText);
+          // The bytes --write would write, byte order mark included: `fmt a > b` and `fmt --write` agree, and
+          // formatting the output again changes nothing (a second mark, now first, would otherwise be dropped).
+          io.stdout.write(encodeText(newText, input));
         }
       }
       done(problems > 0 ? ExitCode.problems : ExitCode.ok);

@@ -155,6 +155,9 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
         for (const e of fileConfig.exclusions) if (run.shared?.has(e)) covered.add(e);
         const input = await readInput(path, io);
         let source = await querySource(input);
+        // The whole file (code frames, ESLint's `source`, fix offsets): for a YAML hunt more than its query, and
+        // for one whose query is not read (unreadable YAML, another dialect) something else entirely.
+        let text = input.text;
         if (options.fix && !source.unparsed) {
           const { output, dropped } = fixText(source.text, fileConfig, source.exclude, run);
           for (const { message, reason } of dropped) {
@@ -167,13 +170,16 @@ export function registerLint(program: Command, io: Io, done: (code: number) => v
           if (path === '-') {
             io.stdout.write(output);
             source = { ...source, text: output };
+            text = output;
           } else if (output !== source.text) {
             await writeInput(path, source.replaceQuery ? source.replaceQuery(output) : output, input, io);
-            source = await querySource(await readInput(path, io));
+            const fixed = await readInput(path, io);
+            source = await querySource(fixed);
+            text = fixed.text;
           }
         }
         const { messages } = lintSource(source, fileConfig, run);
-        results.push({ filePath: source.file, messages, source: await fileText(source, path, io) });
+        results.push({ filePath: source.file, messages, source: text });
       }
       const unused = [...covered].filter((e) => !run.used?.has(e));
       if (unused.length > 0 && configFile !== undefined && configText !== undefined) {
@@ -234,10 +240,4 @@ function unusedExclusion(e: Exclusion, configText: string): LintMessage {
     message: `The exclusion of "${e.rule}"${e.file ? ` for ${e.file}` : ''} no longer matches any finding in the files it covers; remove it.`,
     range: lines.range(at, at),
   };
-}
-
-/** The whole file's text (for code frames and fix offsets); for a .s1ql file it is the query itself. */
-async function fileText(source: QuerySource, path: string, io: Io): Promise<string> {
-  if (path === '-' || !source.replaceQuery) return source.text;
-  return (await readInput(path, io)).text;
 }

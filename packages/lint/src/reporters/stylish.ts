@@ -24,17 +24,45 @@ export interface StylishOptions {
   readonly fixWith?: string;
 }
 
-function codeFrame(text: string, m: LintMessage, c: Colors): string[] {
-  const lines = text.split(/\r\n|\r|\n/);
+/**
+ * How much of a long line a code frame shows: the finding and what is around it. A frame of the whole line would make
+ * the report grow with the square of the line: thousands of findings on a one-line query of 20,000 characters (a
+ * pasted IOC list) printed it thousands of times, hundreds of megabytes, until the process ran out of memory.
+ */
+const FRAME_WIDTH = 120;
+const FRAME_BEFORE = 30;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+function codeFrame(lines: readonly string[], m: LintMessage, c: Colors): string[] {
   const line = lines[m.range.start.line - 1];
   if (line === undefined) return [];
   const gutter = String(m.range.start.line);
   const start = m.range.start.column - 1;
   const end = m.range.end.line === m.range.start.line ? m.range.end.column - 1 : line.length;
+  // The part of the line shown, `…` where it is cut (never inside a character of two UTF-16 code units).
+  let from = 0;
+  let to = line.length;
+  if (line.length > FRAME_WIDTH) {
+    from = Math.max(0, Math.min(start - FRAME_BEFORE, line.length - FRAME_WIDTH));
+    to = Math.min(line.length, from + FRAME_WIDTH);
+    if (isLowSurrogate(line.charCodeAt(from))) from++;
+    if (to < line.length && isHighSurrogate(line.charCodeAt(to - 1))) to--;
+  }
+  const cutBefore = from > 0 ? '…' : '';
+  const shown = `${cutBefore}${line.slice(from, to)}${to < line.length ? '…' : ''}`;
+  const markFrom = Math.max(start, from);
+  const markTo = Math.min(Math.max(end, markFrom), to);
   // Tabs kept as tabs under the line, so the caret lines up however the terminal expands them.
-  const marker = line.slice(0, start).replace(/[^\t]/g, ' ') + '^'.repeat(Math.max(1, end - start));
+  const marker = `${cutBefore ? ' ' : ''}${line.slice(from, markFrom).replace(/[^\t]/g, ' ')}${'^'.repeat(Math.max(1, markTo - markFrom))}`;
   return [
-    `    ${c.dim(`${gutter} |`)} ${line}`,
+    `    ${c.dim(`${gutter} |`)} ${shown}`,
     `    ${c.dim(`${' '.repeat(gutter.length)} |`)} ${(m.severity === 'error' ? c.red : c.yellow)(marker)}`,
   ];
 }
@@ -50,6 +78,8 @@ export function toStylish(results: readonly FileResult[], options: StylishOption
   for (const result of results) {
     if (result.messages.length === 0) continue;
     const source = sourceOf(result, options.sources);
+    // Split once per file, not once per finding.
+    const lines = source?.split(/\r\n|\r|\n/);
     out.push(c.underline(result.filePath));
     for (const m of result.messages) {
       const sev =
@@ -58,7 +88,7 @@ export function toStylish(results: readonly FileResult[], options: StylishOption
       out.push(
         `  ${c.dim(`${m.range.start.line}:${m.range.start.column}`)}  ${sev}${pad}  ${m.message}  ${c.dim(shownRule(m))}`,
       );
-      if (source !== undefined) out.push(...codeFrame(source, m, c));
+      if (lines !== undefined) out.push(...codeFrame(lines, m, c));
       if (m.fix) {
         if (m.severity === 'error') fixableErrors++;
         else fixableWarnings++;

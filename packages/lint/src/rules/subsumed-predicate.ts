@@ -13,19 +13,30 @@ const KINDS: Readonly<Record<string, { kind: Kind; fold: boolean }>> = {
   endsWithAnyCase: { kind: 'endsWith', fold: true },
 };
 
-/** True when every value matching `p` also matches `q` (both positive text conditions on one field). */
-export function implies(p: Predicate, q: Predicate): boolean {
-  const a = KINDS[opInfo(p)?.id ?? ''];
-  const b = KINDS[opInfo(q)?.id ?? ''];
-  let pv = singleString(p);
-  let qv = singleString(q);
-  if (!a || !b || pv === undefined || qv === undefined || b.kind === 'eq') return false;
-  if (fieldKey(p) !== fieldKey(q) || isEnumFieldOf(p)) return false;
+/** What `implies` compares of a predicate, worked out once. */
+interface Condition {
+  readonly kind: Kind;
+  readonly fold: boolean;
+  readonly value: string;
+  /** The value lower-cased, for a comparison in any case. */
+  readonly folded: string;
+  readonly field: string;
+}
+
+/** A positive text condition on a field that is not an enum, or undefined when `implies` never holds for it. */
+function condition(p: Predicate): Condition | undefined {
+  const how = KINDS[opInfo(p)?.id ?? ''];
+  const value = singleString(p);
+  const field = fieldKey(p);
+  if (!how || value === undefined || field === undefined || isEnumFieldOf(p)) return undefined;
+  return { ...how, value, folded: value.toLowerCase(), field };
+}
+
+function conditionImplies(a: Condition, b: Condition): boolean {
+  if (b.kind === 'eq' || a.field !== b.field) return false;
   if (a.fold && !b.fold) return false; // an insensitive match does not imply a sensitive one
-  if (b.fold) {
-    pv = pv.toLowerCase();
-    qv = qv.toLowerCase();
-  }
+  const pv = b.fold ? a.folded : a.value;
+  const qv = b.fold ? b.folded : b.value;
   switch (b.kind) {
     case 'contains':
       return pv.includes(qv);
@@ -34,6 +45,13 @@ export function implies(p: Predicate, q: Predicate): boolean {
     case 'endsWith':
       return (a.kind === 'endsWith' || a.kind === 'eq') && pv.endsWith(qv);
   }
+}
+
+/** True when every value matching `p` also matches `q` (both positive text conditions on one field). */
+export function implies(p: Predicate, q: Predicate): boolean {
+  const a = condition(p);
+  const b = condition(q);
+  return a !== undefined && b !== undefined && conditionImplies(a, b);
 }
 
 export const rule: Rule = {
@@ -50,11 +68,22 @@ export const rule: Rule = {
   },
   check(ctx) {
     for (const chain of chains(ctx.ast.expr)) {
-      const preds = directPredicates(chain);
+      // Each predicate read once, and compared only with those on its field, in the order of the chain (an OR of
+      // thousands of IOCs compared pair by pair, reading each pair again, took seconds).
+      const read = directPredicates(chain).flatMap((p) => {
+        const c = condition(p);
+        return c ? [{ p, c }] : [];
+      });
+      const byField = new Map<string, typeof read>();
+      for (const x of read) {
+        const group = byField.get(x.c.field);
+        if (group) group.push(x);
+        else byField.set(x.c.field, [x]);
+      }
       const flagged = new Set<Predicate>();
-      for (const p of preds) {
-        for (const q of preds) {
-          if (p === q || !implies(p, q) || implies(q, p)) continue;
+      for (const { p, c: a } of read) {
+        for (const { p: q, c: b } of byField.get(a.field) ?? []) {
+          if (p === q || !conditionImplies(a, b) || conditionImplies(b, a)) continue;
           // AND: q is implied by p, so q is redundant. OR: p already matches through q, so p is redundant.
           const redundant = chain.kind === 'And' ? q : p;
           const other = chain.kind === 'And' ? p : q;

@@ -1,5 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import { rule } from '../../src/rules/subsumed-predicate.ts';
-import { ruleTester } from '../rule-tester.ts';
+import { ruleTester, run } from '../rule-tester.ts';
 
 ruleTester(rule, {
   valid: [
@@ -22,4 +23,17 @@ ruleTester(rule, {
       endColumn: 46,
     },
   ],
+});
+
+describe('subsumed-predicate on an OR of thousands of IOCs', () => {
+  it('reads each condition once and compares only those on one field, over 4,000 operands', () => {
+    const iocs = Array.from(
+      { length: 4000 },
+      (_, i) => `TgtProcCmdLine Contains "${(i * 7919).toString(16).padStart(8, '0')}"`,
+    );
+    const text = [...iocs, 'SrcProcName Contains "cmd"', 'TgtProcCmdLine Contains "00000000 /c"'].join(' OR ');
+    expect(run(rule, text).map((m) => m.message)).toEqual([
+      'Redundant under OR: already covered by TgtProcCmdLine Contains "00000000".',
+    ]);
+  });
 });
