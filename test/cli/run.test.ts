@@ -357,6 +357,26 @@ describe('s1ql run against s1ql emulator', () => {
     expect(r.stderr).toContain('s1ql: 1000 events written before it stopped: the output is incomplete.');
   }, 60_000);
 
+  it('a run that fails before its first event says that nothing was written: an empty --out file is no result', async () => {
+    const url = await emulator('--rate-limits', 'off', '--faults', 'state:FAILED');
+    const env = { S1_HOST: url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: '0' };
+    const dir = mkdtempSync(join(tmpdir(), 's1ql-run-nothing-'));
+    const q = 'EventType = "Process Creation"';
+    const failed = await s1ql(['run', '--last', '8d', '--out', 'events.ndjson', q], env, dir);
+    expect(failed.code).toBe(4);
+    expect(readFileSync(join(dir, 'events.ndjson'), 'utf8')).toBe('');
+    expect(failed.stderr).toContain(
+      's1ql: nothing was written to events.ndjson: the run stopped before its first event.',
+    );
+    const stdout = await s1ql(['run', '--last', '8d', '--format', 'json', q], env, dir);
+    expect(stdout).toMatchObject({ code: 4, stdout: '' });
+    expect(stdout.stderr).toContain('s1ql: nothing was written to standard output');
+    // A local syntax error sent nothing and says so; nothing more is added.
+    const syntax = await s1ql(['run', '--out', 'events.ndjson', 'SrcProcName = = "x"'], env, dir);
+    expect(syntax.code).toBe(1);
+    expect(syntax.stderr).not.toContain('nothing was written');
+  }, 60_000);
+
   it('exit codes: 1 local syntax (no call), 2 no token, 3 wrong token, 4 failed query, 5 network', async () => {
     // A closed port: any call would be a network failure (5), so 1 proves nothing was sent.
     const syntax = await s1ql(['run', 'SrcProcName = = "x"'], { S1_HOST: 'http://127.0.0.1:1', S1_API_TOKEN: TOKEN });

@@ -118,6 +118,21 @@ describe('runQuery against the emulator', () => {
       await c.close();
     }
   });
+
+  it('a timeout while pages are read does not call the finished query unfinished', async () => {
+    const emu = await emulator({ rateLimits: { scale: SCALE }, queryDurationMs: 0, faults: 'slow:2s:events' });
+    const c = client(emu, SCALE);
+    try {
+      const error = (await failure(collectIds(runQuery(Q, runOptions(c, { timeoutMs: 1_000 }))))) as RunnerError;
+      expect(error).toMatchObject({ code: 'S1QL_TIMEOUT', cancel: 'not-needed' });
+      expect(error.message).toMatch(/^the run did not finish within 1 s while reading the query's results; /);
+      expect(error.message).toContain('had already ended on the console');
+      expect(error.message).not.toContain('the query did not finish');
+      expect(callsTo(emu, 'cancel-query')).toHaveLength(0);
+    } finally {
+      await c.close();
+    }
+  });
 });
 
 describe('a state the runner does not know', () => {

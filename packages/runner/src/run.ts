@@ -331,12 +331,13 @@ export function runQuery(query: string, options: RunOptions): RunHandle {
       const scale = client.budgets.scale;
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(() => {
-          controller.abort(
-            new RunnerError(
-              'S1QL_TIMEOUT',
-              `the query did not finish within ${Math.round((options.timeoutMs ?? 0) / 1000)} s`,
-            ),
-          );
+          const seconds = Math.round((options.timeoutMs ?? 0) / 1000);
+          // A query the console has finished is not called unfinished: its results were still being read.
+          const what =
+            stateClass === 'done'
+              ? `the run did not finish within ${seconds} s while reading the query's results`
+              : `the query did not finish within ${seconds} s`;
+          controller.abort(new RunnerError('S1QL_TIMEOUT', what));
         }, options.timeoutMs);
       }
       const emit = (progress: number | undefined): void => {

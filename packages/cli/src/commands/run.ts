@@ -213,6 +213,13 @@ export function registerRun(program: Command, io: Io, done: (code: number) => vo
             io.stderr,
             `s1ql: ${counted(written, 'event')} written before it stopped: the output is incomplete.`,
           );
+        } else if (code !== ExitCode.problems && code !== ExitCode.usage) {
+          // A run that stopped before its first event leaves an empty output (an empty --out file): say that it is
+          // not an empty result. (A local syntax error or a bad option sent nothing and says so itself.)
+          writeLine(
+            io.stderr,
+            `s1ql: nothing was written to ${flags.out ?? 'standard output'}: the run stopped before its first event.`,
+          );
         }
       }
     } finally {
