@@ -30,7 +30,7 @@ import { compile } from '@s1ql/engine';
 import { parse } from '@s1ql/language';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN } from './run-cli.ts';
+import { BIN, runCli } from './run-cli.ts';
 
 const TOKEN = 'prop-SECRET-tok-3b9d17e2c4a1';
 /**
@@ -616,12 +616,6 @@ function expectation(s: Schedule): Expectation {
 // ---------------------------------------------------------------------------------------------------------------
 // Processes.
 
-interface Proc {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 const emulators = new Set<ReturnType<typeof spawn>>();
 afterAll(() => {
   for (const e of emulators) e.kill('SIGKILL');
@@ -656,32 +650,6 @@ async function startEmulator(s: Schedule): Promise<{ url: string; stop: () => Pr
       emulators.delete(child);
     },
   };
-}
-
-function run(args: readonly string[], env: Record<string, string>, cwd: string, killAfterMs: number): Promise<Proc> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`s1ql ${args.join(' ')} did not end within ${killAfterMs} ms; stderr so far:\n${stderr}`));
-    }, killAfterMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 /** The ids in an output, whole or cut short (a json array cut short has no closing bracket: read line by line). */
@@ -728,7 +696,7 @@ async function check(s: Schedule): Promise<void> {
     if (s.out) args.push('--out', 'events.out');
     args.push(DATA[s.data].query);
     const env = { S1_HOST: emu.url, S1_API_TOKEN: TOKEN, S1QL_RATE_SCALE: RATE_SCALE };
-    const r = await run(args, env, dir, (timeout + 20) * 1000);
+    const r = await runCli(args, { env, cwd: dir, timeoutMs: (timeout + 20) * 1000 });
     const file = join(dir, 'events.out');
     const output = s.out ? (existsSync(file) ? readFileSync(file, 'utf8') : '') : r.stdout;
     const why = `--faults '${s.spec}' s1ql ${args.join(' ')}\nexit ${r.code}\nstderr:\n${r.stderr}`;
