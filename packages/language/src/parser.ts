@@ -8,6 +8,7 @@ import {
   type IOrAlt,
   type IParserErrorMessageProvider,
   type IToken,
+  type OrMethodOpts,
   type TokenType,
 } from 'chevrotain';
 import type {
@@ -148,6 +149,10 @@ export class S1qlParser extends EmbeddedActionsParser {
     if (!last || Number.isNaN(last.startOffset)) return this.b.range(0, 0);
     return this.b.tokenRange(last);
   }
+
+  notAlts?: OrMethodOpts<Expr>;
+  primaryAlts?: IOrAlt<Expr>[];
+  predicateAlts?: IOrAlt<Predicate>[];
 
   recoveredExpr = (): Expr => ({ kind: 'Error', range: this.recoveryRange() });
   recoveredMissing = (): Missing => ({ kind: 'Missing', range: this.recoveryRange() });
@@ -312,7 +317,8 @@ export class S1qlParser extends EmbeddedActionsParser {
     'notExpr',
     (): Expr => {
       // `NOT In (...)` with no field reads as NOT applied to a field-less predicate: reported, not ambiguous.
-      return this.OR({
+      // Alternatives that close over no local are built once: a literal here would allocate them on every call.
+      this.notAlts ??= {
         IGNORE_AMBIGUITIES: true,
         DEF: [
           {
@@ -334,7 +340,8 @@ export class S1qlParser extends EmbeddedActionsParser {
           },
           { ALT: () => this.SUBRULE(this.primary) },
         ],
-      });
+      };
+      return this.OR(this.notAlts);
     },
     { recoveryValueFunc: this.recoveredExpr },
   );
@@ -342,7 +349,7 @@ export class S1qlParser extends EmbeddedActionsParser {
   primary = this.RULE(
     'primary',
     (): Expr => {
-      return this.OR([
+      this.primaryAlts ??= [
         {
           ALT: () => {
             const open = this.CONSUME(T.LParen);
@@ -394,7 +401,8 @@ export class S1qlParser extends EmbeddedActionsParser {
           },
         },
         { ALT: () => this.SUBRULE(this.predicate) },
-      ]);
+      ];
+      return this.OR(this.primaryAlts);
     },
     { recoveryValueFunc: this.recoveredExpr },
   );
@@ -402,7 +410,7 @@ export class S1qlParser extends EmbeddedActionsParser {
   predicate = this.RULE(
     'predicate',
     (): Predicate => {
-      return this.OR([
+      this.predicateAlts ??= [
         {
           ALT: () => {
             const fieldTok = this.CONSUME(T.FieldToken);
@@ -428,7 +436,8 @@ export class S1qlParser extends EmbeddedActionsParser {
             return this.ACTION(() => this.b.finishPredicate(undefined, undefined, value));
           },
         },
-      ]);
+      ];
+      return this.OR(this.predicateAlts);
     },
     {
       recoveryValueFunc: (): Predicate => ({

@@ -117,18 +117,25 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
   const c = text[offset];
   if (c === '"' && closesBareValue(text, offset)) return null;
   if (c === '"') {
-    // Most values: no backslash before the closing quote, and a space, `)`, `,`, `-` or the end after it.
-    const close = text.indexOf('"', offset + 1);
-    if (close > 0) {
-      let plain = true;
-      for (let i = offset + 1; i < close && plain; i++) plain = text.charCodeAt(i) !== 0x5c;
+    // Most values: a closing quote (`\"` escapes one, any other backslash is content), then a space, `)`, `,`, `-`,
+    // a line break or the end. One pass over the characters, as `asciiString` reads them.
+    const length = text.length;
+    let close = offset + 1;
+    let escaped = false;
+    for (; close < length; close++) {
+      const ch = text.charCodeAt(close);
+      if (ch === 0x22) break;
+      if (ch === 0x5c && text.charCodeAt(close + 1) === 0x22) {
+        escaped = true;
+        close++;
+      }
+    }
+    if (close < length) {
       const next = text.charCodeAt(close + 1);
-      if (
-        plain &&
-        (Number.isNaN(next) || next === 0x20 || next === 0x29 || next === 0x2c || next === 0x2d || next === 0x0a)
-      ) {
+      if (close + 1 === length || next === 0x20 || next === 0x29 || next === 0x2c || next === 0x2d || next === 0x0a) {
         const image = text.slice(offset, close + 1);
-        return matched(image, { quoting: 'ok', value: image.slice(1, -1) });
+        const body = image.slice(1, -1);
+        return matched(image, { quoting: 'ok', value: escaped ? body.replaceAll('\\"', '"') : body });
       }
     }
     asciiString.lastIndex = offset;
