@@ -29,6 +29,10 @@ export function initParser(): void {
 }
 
 export function parse(text: string): ParseResult {
+  // Chevrotain recovers from a syntax error by throwing an Error, which captures a stack trace the parse never reads:
+  // with thousands of errors in one text, that capture was the largest single cost. No stack trace is ever shown.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return parseUnsafe(text);
   } catch (error) {
@@ -46,6 +50,8 @@ export function parse(text: string): ParseResult {
         },
       ],
     };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

@@ -246,6 +246,16 @@ describe('recovery', () => {
     const ids = predicates(ast.expr).map((p) => (p.operator.kind === 'Operator' ? p.operator.id : null));
     expect(ids).toEqual(['eq', 'inContainsAnyCase', 'eq', 'notIn'] satisfies (OperatorId | null)[]);
   });
+  it('leaves the stack trace limit of the host as it found it (recovery runs without capturing stacks)', () => {
+    const before = Error.stackTraceLimit;
+    Error.stackTraceLimit = 7;
+    try {
+      expect(parse('A = AND B Not ) C Is').diagnostics.length).toBeGreaterThan(1);
+      expect(Error.stackTraceLimit).toBe(7);
+    } finally {
+      Error.stackTraceLimit = before;
+    }
+  });
   it('recovers juxtaposed clauses as AND', () => {
     const { ast } = parse('A = 1 B = 2');
     expect(shape(ast.expr)).toEqual({ And: ['A', 'B'] });
