@@ -25,6 +25,7 @@ import type {
 } from './ast.ts';
 import { invalidOperators, type OperatorId, operators } from './catalog.ts';
 import { Codes, type Fix } from './diagnostics.ts';
+import { FirstSetLookahead } from './lookahead.ts';
 import * as T from './tokens.ts';
 import { describe, type OperatorSpelling, type TreeBuilder } from './tree-builder.ts';
 
@@ -137,6 +138,7 @@ export class S1qlParser extends EmbeddedActionsParser {
     super(T.allTokens as TokenType[], {
       recoveryEnabled: true,
       maxLookahead: 1,
+      lookaheadStrategy: new FirstSetLookahead(T.allTokens),
       skipValidations: !options.validate,
       errorMessageProvider,
     });
