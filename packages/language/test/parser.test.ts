@@ -133,6 +133,18 @@ describe('strings', () => {
   });
 });
 
+describe('white space', () => {
+  it('skips every JavaScript white space character between tokens, ASCII or not, alone or in runs', () => {
+    const spaces = ['\t', '\n', '\v', '\f', '\r', ' ', '\u00a0', '\u1680', '\u2000', '\u200a', '\u2028'];
+    spaces.push('\u2029', '\u202f', '\u205f', '\u3000', '\ufeff');
+    for (const space of spaces) {
+      const { ast, diagnostics } = parse(`${space}A${space}=${space}"x"${space}AND${space} \u00a0 B = 1${space}`);
+      expect(diagnostics, JSON.stringify(space)).toEqual([]);
+      expect(shape(ast.expr), JSON.stringify(space)).toEqual({ And: ['A', 'B'] });
+    }
+  });
+});
+
 describe('fields', () => {
   it('resolves catalog names case-insensitively', () => {
     const p = only('srcproccmdline Contains "x"');
