@@ -112,7 +112,8 @@ const afterClosing = /\s+(?:and|or)(?!\w)|\s*\)|\s*(?:--|$)/iy;
  * ` AND ...` up to the next value's quote): the bare value takes it (see markUnquotedValues in parse.ts).
  */
 export function closesBareValue(text: string, offset: number): boolean {
-  if (offset === 0 || !bareEnd.test(text[offset - 1] as string)) return false;
+  // Usually a space stands before the quote: no regex run for that.
+  if (offset === 0 || text.charCodeAt(offset - 1) <= 0x20 || !bareEnd.test(text[offset - 1] as string)) return false;
   afterClosing.lastIndex = offset + 1;
   return afterClosing.test(text);
 }
@@ -131,19 +132,16 @@ function matchString(text: string, offset: number): RegExpExecArray | null {
   const c = text[offset];
   if (c === '"' && closesBareValue(text, offset)) return null;
   if (c === '"') {
-    // Most values: a closing quote (`\"` escapes one, any other backslash is content), then a space, `)`, `,`, `-`,
-    // a line break or the end. One pass over the characters, as `asciiString` reads them.
+    // Most values: a closing quote, then a space, `)`, `,`, `-`, a line break or the end. A quote after a backslash is
+    // escaped (`\"`, whatever comes before the backslash), as `asciiString` reads it; native searches find the quote.
     const length = text.length;
-    let close = offset + 1;
+    let close = text.indexOf('"', offset + 1);
     let escaped = false;
-    for (; close < length; close++) {
-      const ch = text.charCodeAt(close);
-      if (ch === 0x22) break;
-      if (ch === 0x5c && text.charCodeAt(close + 1) === 0x22) {
-        escaped = true;
-        close++;
-      }
+    while (close > 0 && text.charCodeAt(close - 1) === 0x5c) {
+      escaped = true;
+      close = text.indexOf('"', close + 1);
     }
+    if (close < 0) close = length;
     if (close < length) {
       const next = text.charCodeAt(close + 1);
       if (close + 1 === length || next === 0x20 || next === 0x29 || next === 0x2c || next === 0x2d || next === 0x0a) {

@@ -250,6 +250,28 @@ describe('print and parse', () => {
     );
   });
 
+  it('reads a double-quoted value as S1QL 1.0 defines it: \\" is a quote, every other backslash is content', () => {
+    // Backslashes in runs, escaped quotes after them, spaces and the characters that may follow a value; the value
+    // never ends in a backslash (its closing quote would be escaped).
+    const piece = fc.constantFrom('a', ' ', '\\', '\\"', ')', ',', '-', 'é');
+    const body = fc
+      .array(piece, { maxLength: 12 })
+      .map((p) => p.join(''))
+      .filter((b) => !b.endsWith('\\'));
+    fc.assert(
+      fc.property(body, fc.constantFrom('', ' AND B = 1', ')', ', "x")'), (value, after) => {
+        const text = `A In ("${value}"${after}`;
+        const { ast } = parse(text);
+        const first = (
+          ast.expr?.kind === 'Predicate' ? ast.expr : (ast.expr as { operands: Expr[] }).operands[0]
+        ) as Predicate;
+        const list = first.operand as { items: Value[] };
+        expect(list.items[0], text).toMatchObject({ kind: 'String', value: value.replaceAll('\\"', '"') });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('fmt is idempotent and meaning-preserving on every valid corpus query', () => {
     let checked = 0;
     for (const query of corpus) {
