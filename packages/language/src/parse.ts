@@ -287,6 +287,8 @@ function runEnd(text: string, at: number): number {
 
 /** A character that can belong to a bare value: not space, a quote, a parenthesis, a comma or a comment's start. */
 function glued(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code === 0x20 || code === 0x22 || code === 0x28 || code === 0x29 || code === 0x2c) return false; // the usual
   const c = text[at] as string;
   if (/[\s"'()[\],\u2018-\u201f\u2032\u2033\u00ab\u00bb]/.test(c)) return false;
   return !(c === '-' && (text[at + 1] === '-' || text[at - 1] === '-'));
@@ -323,10 +325,9 @@ function escapeQuotes(value: string): string {
 
 function stringDiagnostic(tok: IToken, text: string, lines: LineIndex, out: Diagnostic[]): void {
   const payload = tok.payload as T.StringPayload;
+  if (payload.quoting === 'ok') return;
   const range = tokenRange(tok, lines);
   switch (payload.quoting) {
-    case 'ok':
-      return;
     case 'unquoted': {
       // `\"` is an escaped quote: a value ending in a backslash cannot simply be quoted.
       const cannot = payload.value.endsWith('\\');

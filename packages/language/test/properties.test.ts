@@ -5,10 +5,12 @@ import {
   canonicalKey,
   type Expr,
   fields,
+  type ListLiteral,
   type OperatorId,
   operators,
   type Predicate,
   parse,
+  predicates,
   print,
   printCompact,
   type Range,
@@ -262,10 +264,7 @@ describe('print and parse', () => {
       fc.property(body, fc.constantFrom('', ' AND B = 1', ')', ', "x")'), (value, after) => {
         const text = `A In ("${value}"${after}`;
         const { ast } = parse(text);
-        const first = (
-          ast.expr?.kind === 'Predicate' ? ast.expr : (ast.expr as { operands: Expr[] }).operands[0]
-        ) as Predicate;
-        const list = first.operand as { items: Value[] };
+        const list = predicates(ast.expr)[0]?.operand as ListLiteral;
         expect(list.items[0], text).toMatchObject({ kind: 'String', value: value.replaceAll('\\"', '"') });
       }),
       { numRuns: 500 },
