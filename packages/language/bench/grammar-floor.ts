@@ -62,19 +62,19 @@ function recognise(): void {
   }
 }
 
-function best(run: () => void, times = 7): number {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < times; i++) {
+/** The fastest of seven runs, in seconds. */
+function fastest(run: () => void): number {
+  const times = Array.from({ length: 7 }, () => {
     const t = performance.now();
     run();
-    min = Math.min(min, performance.now() - t);
-  }
-  return min / 1000;
+    return performance.now() - t;
+  });
+  return Math.min(...times) / 1000;
 }
 
 recognise();
-const grammarSeconds = best(recognise);
-const jsonSeconds = best(() => JSON.parse(json));
+const grammarSeconds = fastest(recognise);
+const jsonSeconds = fastest(() => JSON.parse(json));
 const mb = 1024 * 1024;
 console.log(
   JSON.stringify({ grammarMBs: bytes / mb / grammarSeconds, jsonMBs: Buffer.byteLength(json) / mb / jsonSeconds }),
