@@ -2,7 +2,7 @@
  * One-token lookahead tables built straight from FIRST sets. Chevrotain's LL(k) strategy finds the lookahead of each
  * OR and OPTION by walking its whole rule, and for an OPTION also everything after it in the rule, though with one
  * token of lookahead only the first tokens inside are used. The operator rule (an OR and an OPTION for every node of
- * the spelling trie) made that quadratic: two thirds of the parser's start-up. The tables here are the ones
+ * the spelling trie) made that quadratic: about half of start-up. The tables here are the ones
  * Chevrotain would build (a test compares them for every production of the grammar); what they do not cover
  * (gates on alternatives, separators, an alternative that can be empty, more than one token of lookahead) is left to
  * Chevrotain's own strategy.
