@@ -1,5 +1,5 @@
 import { Lexer, type TokenType } from 'chevrotain';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type Expr,
   LineIndex,
@@ -257,6 +257,25 @@ describe('recovery', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['P204', 'P209', 'P209', 'P202']);
     const ids = predicates(ast.expr).map((p) => (p.operator.kind === 'Operator' ? p.operator.id : null));
     expect(ids).toEqual(['eq', 'inContainsAnyCase', 'eq', 'notIn'] satisfies (OperatorId | null)[]);
+  });
+  it('reports "no viable alternative" errors exactly as Chevrotain would, through the cached expected paths', () => {
+    const broken = ['a Not x', 'a Not '.repeat(5), 'a Is b', 'a Does x', 'a In AnyCase x', 'a = 1 Or Not', '= = ='];
+    const own = broken.map((q) => parse(q).diagnostics);
+    // The override is what Chevrotain calls (it is an internal method: a rename would bypass it silently).
+    const override = vi.spyOn(S1qlParser.prototype, 'raiseNoAltException');
+    parse('a Not x');
+    expect(override).toHaveBeenCalled();
+    override.mockRestore();
+    // With Chevrotain's own method in its place, every diagnostic is the same.
+    const chevrotains = Object.getPrototypeOf(S1qlParser.prototype).raiseNoAltException;
+    const ours = S1qlParser.prototype.raiseNoAltException;
+    S1qlParser.prototype.raiseNoAltException = chevrotains;
+    try {
+      expect(broken.map((q) => parse(q).diagnostics)).toEqual(own);
+    } finally {
+      S1qlParser.prototype.raiseNoAltException = ours;
+    }
+    expect(own.flat().some((d) => d.message.startsWith('Expected '))).toBe(true);
   });
   it('leaves the stack trace limit of the host as it found it (recovery runs without capturing stacks)', () => {
     const before = Error.stackTraceLimit;
